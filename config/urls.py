@@ -1,0 +1,22 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+
+from accounts.urls import api_urlpatterns as accounts_api
+from groups.urls import api_urlpatterns as groups_api
+
+admin.site.site_header = _("Schoolbrug administration")
+admin.site.site_title = _("Schoolbrug")
+admin.site.index_title = _("School administration")
+
+api_v1 = accounts_api + groups_api
+
+urlpatterns = [
+    path("", include("groups.urls")),
+    path("accounts/", include("accounts.urls")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", include(api_v1)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+]

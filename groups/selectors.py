@@ -1,0 +1,181 @@
+"""Who may see which school data. Every view, API endpoint, export and e-mail asks here.
+
+Rules:
+- a guardian sees their own children and those children's current groups, unless their
+  guardianship is flagged as not receiving communication (custody rulings);
+- teachers and assistants see the groups they work in and those groups' children;
+- direction and administration see every group of their school;
+- administration also sees every child of their school (direction sees children only of
+  groups they work in themselves);
+- deactivated accounts see nothing.
+"""
+
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.db.models import Prefetch, Q, QuerySet
+from django.http import Http404
+
+from .models import Child, Group, Guardianship, School, StaffMembership
+
+User = get_user_model()
+Role = StaffMembership.Role
+
+
+def _is_active(user) -> bool:
+    return bool(user and user.is_authenticated and user.is_active)
+
+
+def _memberships(user, roles):
+    return StaffMembership.objects.filter(user=user, role__in=roles, user__is_active=True)
+
+
+def _guardian_child_ids(user):
+    return Guardianship.objects.filter(
+        guardian=user, receives_communication=True, guardian__is_active=True
+    ).values("child_id")
+
+
+def _staffed_group_ids(user):
+    return Group.objects.filter(
+        staff_memberships__user=user,
+        staff_memberships__role__in=StaffMembership.GROUP_ROLES,
+        staff_memberships__user__is_active=True,
+    ).values("id")
+
+
+def administered_schools(user) -> QuerySet[School]:
+    """Schools where the user is administration."""
+    if not _is_active(user):
+        return School.objects.none()
+    return School.objects.filter(
+        id__in=_memberships(user, [Role.ADMINISTRATION]).values("school_id")
+    )
+
+
+def led_schools(user) -> QuerySet[School]:
+    """Schools where the user is direction or administration."""
+    if not _is_active(user):
+        return School.objects.none()
+    return School.objects.filter(
+        id__in=_memberships(user, StaffMembership.LEADERSHIP_ROLES).values("school_id")
+    )
+
+
+def visible_children(user) -> QuerySet[Child]:
+    if not _is_active(user):
+        return Child.objects.none()
+    return Child.objects.filter(
+        Q(id__in=_guardian_child_ids(user))
+        | Q(group_id__in=_staffed_group_ids(user))
+        | Q(school_id__in=administered_schools(user).values("id"))
+    ).select_related("group", "school")
+
+
+def visible_groups(user) -> QuerySet[Group]:
+    if not _is_active(user):
+        return Group.objects.none()
+    return (
+        Group.objects.filter(
+            Q(children__id__in=_guardian_child_ids(user))
+            | Q(id__in=_staffed_group_ids(user))
+            | Q(school_id__in=led_schools(user).values("id"))
+        )
+        .distinct()
+        .select_related("school")
+    )
+
+
+def children_of_guardian(user) -> QuerySet[Child]:
+    """The user's own children (only those they receive communication about)."""
+    if not _is_active(user):
+        return Child.objects.none()
+    return Child.objects.filter(id__in=_guardian_child_ids(user)).select_related("group", "school")
+
+
+def staffed_groups(user) -> QuerySet[Group]:
+    """Groups the user works in as teacher or assistant."""
+    if not _is_active(user):
+        return Group.objects.none()
+    return Group.objects.filter(id__in=_staffed_group_ids(user)).select_related("school")
+
+
+def guardians_of(child) -> QuerySet:
+    """Active guardians who receive communication about the child."""
+    return User.objects.filter(
+        is_active=True,
+        guardianships__child=child,
+        guardianships__receives_communication=True,
+    )
+
+
+def staff_of_group(group) -> QuerySet:
+    """Active teachers and assistants working in the group."""
+    return User.objects.filter(
+        is_active=True,
+        staff_memberships__groups=group,
+        staff_memberships__role__in=StaffMembership.GROUP_ROLES,
+    )
+
+
+def is_group_staff(user, group) -> bool:
+    return (
+        _is_active(user)
+        and _memberships(user, StaffMembership.GROUP_ROLES).filter(groups=group).exists()
+    )
+
+
+def is_school_administration(user, school) -> bool:
+    return (
+        _is_active(user)
+        and _memberships(user, [Role.ADMINISTRATION]).filter(school=school).exists()
+    )
+
+
+def is_school_leadership(user, school) -> bool:
+    return (
+        _is_active(user)
+        and _memberships(user, StaffMembership.LEADERSHIP_ROLES).filter(school=school).exists()
+    )
+
+
+def access_group(user, group_id) -> Group:
+    """The group if the user may see it; 404 for missing and not-yours alike."""
+    try:
+        return visible_groups(user).get(pk=group_id)
+    except (Group.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def access_child(user, child_id) -> Child:
+    """The child if the user may see them; 404 for missing and not-yours alike."""
+    try:
+        return visible_children(user).get(pk=child_id)
+    except (Child.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+@dataclass(frozen=True)
+class Overview:
+    """What the home page shows a person: their children, their groups, their schools."""
+
+    children: list
+    memberships: list
+    administered: list
+
+    @property
+    def is_empty(self):
+        return not (self.children or self.memberships)
+
+
+def user_overview(user) -> Overview:
+    """Everything the home page needs in three queries, whatever the number of rows."""
+    children = list(children_of_guardian(user).order_by("first_name", "last_name"))
+    memberships = list(
+        _memberships(user, list(Role))
+        .select_related("school")
+        .prefetch_related(Prefetch("groups", queryset=Group.objects.order_by("grade", "name")))
+        .order_by("school__name")
+    )
+    administered = [m.school for m in memberships if m.role == Role.ADMINISTRATION]
+    return Overview(children=children, memberships=memberships, administered=administered)

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class MediaSharingConfig(AppConfig):
+    name = "media_sharing"
+    verbose_name = _("Media sharing")

@@ -1,0 +1,119 @@
+"""Fixed personas shared by every test (see ARCHITECTURE.md, Tests)."""
+
+import os
+from dataclasses import dataclass
+
+import pytest
+from django.db import connection
+
+from groups.models import StaffMembership
+from tests.factories import (
+    PASSWORD,
+    ChildFactory,
+    GroupFactory,
+    GuardianshipFactory,
+    SchoolFactory,
+    StaffMembershipFactory,
+    UserFactory,
+)
+
+Role = StaffMembership.Role
+REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
+
+
+def require_postgres():
+    """For tests that prove something only PostgreSQL can: fail in CI, skip elsewhere."""
+    if connection.vendor != "postgresql":
+        message = "needs PostgreSQL (set DATABASE_URL)"
+        if REQUIRE_SERVICES:
+            pytest.fail(message)
+        pytest.skip(message)  # REQUIRE_SERVICES is off: a laptop without PostgreSQL
+
+
+@dataclass
+class Personas:
+    school: object
+    other_school: object
+    group_a: object
+    group_b: object
+    group_x: object
+    child_a: object
+    child_a2: object
+    child_b: object
+    child_x: object
+    teacher_a: object
+    assistant_a: object
+    direction: object
+    parent_a: object
+    separated_parent_a: object
+    blocked_parent_a: object
+    parent_b: object
+    multi_school_parent: object
+    admin: object
+    other_admin: object
+    outsider: object
+
+
+@pytest.fixture
+def personas(db):
+    school = SchoolFactory(name="Alpha school", slug="alpha")
+    other_school = SchoolFactory(name="Beta school", slug="beta")
+    group_a = GroupFactory(school=school, name="Groep 5a")
+    group_b = GroupFactory(school=school, name="Groep 6b")
+    group_x = GroupFactory(school=other_school, name="Groep 3x")
+    child_a = ChildFactory(group=group_a, first_name="Daan")
+    child_a2 = ChildFactory(group=group_a, first_name="Mila")
+    child_b = ChildFactory(group=group_b, first_name="Sem")
+    child_x = ChildFactory(group=group_x, first_name="Noor")
+
+    def user(email, name):
+        return UserFactory(email=email, full_name=name)
+
+    p = Personas(
+        school=school,
+        other_school=other_school,
+        group_a=group_a,
+        group_b=group_b,
+        group_x=group_x,
+        child_a=child_a,
+        child_a2=child_a2,
+        child_b=child_b,
+        child_x=child_x,
+        teacher_a=user("teacher.a@alpha.example", "Anna Teacher"),
+        assistant_a=user("assistant.a@alpha.example", "Ilse Assistant"),
+        direction=user("direction@alpha.example", "Dirk Direction"),
+        parent_a=user("parent.a@example.org", "Sanne Parent"),
+        separated_parent_a=user("separated.a@example.org", "Tom Separated"),
+        blocked_parent_a=user("blocked.a@example.org", "Bart Blocked"),
+        parent_b=user("parent.b@example.org", "Bea Parent"),
+        multi_school_parent=user("multi@example.org", "Lotte Multi"),
+        admin=user("admin@alpha.example", "Alma Admin"),
+        other_admin=user("admin@beta.example", "Bert Admin"),
+        outsider=user("outsider@example.org", "Otto Outsider"),
+    )
+    StaffMembershipFactory(user=p.teacher_a, school=school, role=Role.TEACHER, groups=[group_a])
+    StaffMembershipFactory(user=p.assistant_a, school=school, role=Role.ASSISTANT, groups=[group_a])
+    StaffMembershipFactory(user=p.direction, school=school, role=Role.DIRECTION)
+    StaffMembershipFactory(user=p.admin, school=school, role=Role.ADMINISTRATION)
+    StaffMembershipFactory(user=p.other_admin, school=other_school, role=Role.ADMINISTRATION)
+    for admin in (p.admin, p.other_admin):
+        admin.is_staff = True
+        admin.save(update_fields=["is_staff"])
+    GuardianshipFactory(guardian=p.parent_a, child=child_a)
+    GuardianshipFactory(guardian=p.separated_parent_a, child=child_a)
+    GuardianshipFactory(guardian=p.blocked_parent_a, child=child_a, receives_communication=False)
+    GuardianshipFactory(guardian=p.parent_b, child=child_b)
+    GuardianshipFactory(guardian=p.multi_school_parent, child=child_a2)
+    GuardianshipFactory(guardian=p.multi_school_parent, child=child_x)
+    return p
+
+
+@pytest.fixture
+def login(client):
+    """Log a persona in through the real login form's backend."""
+
+    def _login(user):
+        assert client.login(username=user.email, password=PASSWORD)
+        return client
+
+    return _login
