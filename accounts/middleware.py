@@ -1,21 +1,4 @@
-from django.contrib.auth.middleware import LoginRequiredMiddleware as DjangoLoginRequired
 from django.utils import translation
-
-
-class LoginRequiredMiddleware(DjangoLoginRequired):
-    """Default deny for every page, except the token-authenticated API.
-
-    DRF authenticates tokens inside the view, after middleware has run, so this middleware
-    cannot see a token user. The API is still deny-by-default: DRF's default permission is
-    IsAuthenticated (config.settings.base.REST_FRAMEWORK).
-    """
-
-    api_prefix = "/api/v1/"
-
-    def process_view(self, request, view_func, view_args, view_kwargs):
-        if request.path_info.startswith(self.api_prefix):
-            return None
-        return super().process_view(request, view_func, view_args, view_kwargs)
 
 
 class UserLanguageMiddleware:

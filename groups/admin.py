@@ -94,11 +94,25 @@ class SchoolAdmin(SchoolScopedAdmin):
         (None, {"fields": ("name", "slug", "time_zone", "administration_phone")}),
         (
             _("Absences"),
-            {"fields": ("absence_mode", "absence_cutoff", "planned_absence_notice_days")},
+            {
+                "fields": (
+                    "absence_mode",
+                    "absence_cutoff",
+                    "planned_absence_notice_days",
+                    "max_absence_days",
+                )
+            },
         ),
         (
             _("Staff availability"),
-            {"fields": ("staff_hours_start", "staff_hours_end", "staff_workdays")},
+            {
+                "fields": (
+                    "staff_hours_start",
+                    "staff_hours_end",
+                    "staff_workdays",
+                    "personal_message_coach",
+                )
+            },
         ),
         (
             _("Communication rhythm"),
@@ -111,7 +125,18 @@ class SchoolAdmin(SchoolScopedAdmin):
                 )
             },
         ),
-        (_("Photos and conduct"), {"fields": ("allow_portrait_photos", "code_of_conduct")}),
+        (
+            _("Photos, privacy and conduct"),
+            {
+                "fields": (
+                    "allow_portrait_photos",
+                    "allow_photo_download",
+                    "retention_months",
+                    "invitation_valid_days",
+                    "code_of_conduct",
+                )
+            },
+        ),
     )
 
     def has_add_permission(self, request):

@@ -81,6 +81,31 @@ class School(models.Model):
         default=True,
         help_text=_("Whether a shared photo may show a single child."),
     )
+    max_absence_days = models.PositiveSmallIntegerField(
+        _("longest absence report in days"),
+        default=10,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
+        help_text=_("Longer absences go through the administration (leave requests)."),
+    )
+    invitation_valid_days = models.PositiveSmallIntegerField(
+        _("days an invitation stays valid"),
+        default=14,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
+    )
+    personal_message_coach = models.BooleanField(
+        _("remind staff of a personal message per child each week"), default=True
+    )
+    reminder_time = models.TimeField(
+        _("time of the weekly group-message reminder"), default=datetime.time(9, 0)
+    )
+    retention_months = models.PositiveSmallIntegerField(
+        _("months to keep group and conversation content"),
+        default=24,
+        validators=[MinValueValidator(1), MaxValueValidator(120)],
+    )
+    allow_photo_download = models.BooleanField(
+        _("parents may download photos for private use"), default=True
+    )
     code_of_conduct = models.TextField(
         _("code of conduct"),
         blank=True,
