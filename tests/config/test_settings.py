@@ -15,11 +15,13 @@ GOOD = {
 }
 
 
+CONTROLLED = {"CELERY_BROKER_URL", "DJANGO_ALLOW_ASYNC_UNSAFE", "DJANGO_DEBUG"}
+
+
 def _run(env_overrides, *args):
-    # The browser tests' async switch must not leak into a production check.
-    env = {
-        k: v for k, v in os.environ.items() if k not in GOOD and k != "DJANGO_ALLOW_ASYNC_UNSAFE"
-    }
+    # Start from this machine's environment minus everything these tests decide themselves
+    # (CI exports a database and broker; the browser tests' async switch must not leak).
+    env = {k: v for k, v in os.environ.items() if k not in GOOD and k not in CONTROLLED}
     env.update(env_overrides)
     return subprocess.run(
         [sys.executable, "manage.py", *args],
