@@ -1,4 +1,5 @@
 from django import forms
+from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
@@ -13,3 +14,19 @@ class EmailAuthenticationForm(AuthenticationForm):
         "invalid_login": _("That e-mail address and password do not match an active account."),
         "inactive": _("That e-mail address and password do not match an active account."),
     }
+
+
+class PreferencesForm(forms.ModelForm):
+    class Meta:
+        model = get_user_model()
+        fields = [
+            "full_name",
+            "preferred_language",
+            "digest_enabled",
+            "post_notifications",
+            "message_notifications",
+        ]
+        widgets = {
+            "post_notifications": forms.RadioSelect,
+            "message_notifications": forms.RadioSelect,
+        }

@@ -27,6 +27,11 @@ class UserManager(BaseUserManager):
         return self.create_user(email, password, **extra_fields)
 
 
+class NotificationMode(models.TextChoices):
+    INSTANT = "instant", _("An e-mail at once")
+    DIGEST = "digest", _("Only in the weekly digest")
+
+
 class User(AbstractBaseUser, PermissionsMixin):
     """A person: guardian, staff member or both. The e-mail address is the login."""
 
@@ -49,6 +54,23 @@ class User(AbstractBaseUser, PermissionsMixin):
         help_text=_("Can log in to the administration site."),
     )
     date_joined = models.DateTimeField(_("joined"), default=timezone.now)
+    digest_enabled = models.BooleanField(
+        _("weekly digest"),
+        default=True,
+        help_text=_("A weekly e-mail with the group messages of your children's groups."),
+    )
+    post_notifications = models.CharField(
+        _("new group messages"),
+        max_length=8,
+        choices=NotificationMode,
+        default=NotificationMode.DIGEST,
+    )
+    message_notifications = models.CharField(
+        _("new personal messages (kindgesprek)"),
+        max_length=8,
+        choices=NotificationMode,
+        default=NotificationMode.INSTANT,
+    )
 
     objects = UserManager()
 

@@ -31,6 +31,7 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path("language/", views.language_switch, name="set_language"),
+    path("settings/", views.preferences, name="preferences"),
 ]
 
 api_urlpatterns = [
