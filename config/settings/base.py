@@ -18,6 +18,7 @@ INSTALLED_APPS = [
     # Our apps first so their templates (registration/, admin/) override Django's.
     "accounts",
     "groups",
+    "mailings",
     "privacy",
     "media_sharing",
     "messaging",
@@ -180,6 +181,28 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SOFT_TIME_LIMIT = 5 * 60
 CELERY_TASK_TIME_LIMIT = 6 * 60
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_TASK_DEFAULT_QUEUE = env("CELERY_TASK_DEFAULT_QUEUE", default="celery")
+# Redis hands an unacknowledged task to another worker after this long. It must exceed
+# the longest task (time limit above); nothing here is scheduled hours ahead with an ETA,
+# because an ETA longer than this would be delivered twice.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=60 * 60),
+}
+
+# A worker's claim on mail deliveries outlives any task it could be running (see
+# mailings.services); after that a dead worker's rows are settled.
+MAILINGS_CLAIM_LEASE_SECONDS = env.int(
+    "MAILINGS_CLAIM_LEASE_SECONDS", default=CELERY_TASK_TIME_LIMIT + 60
+)
+
+# The schedule, in one place. Each entry is a cheap tick that asks the database what is due
+# (per school, in the school's time zone), so a double tick or a manual rerun is harmless.
+CELERY_BEAT_SCHEDULE = {
+    "mailings-resume-unfinished": {
+        "task": "mailings.tasks.resume_unfinished",
+        "schedule": 5 * 60,
+    },
+}
 
 LOGGING = {
     "version": 1,
