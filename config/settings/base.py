@@ -19,6 +19,7 @@ INSTALLED_APPS = [
     # Our apps first so their templates (registration/, admin/) override Django's.
     "accounts",
     "groups",
+    "invitations",
     "privacy",
     "media_sharing",
     "messaging",
