@@ -6,6 +6,7 @@ actions, and new invitations come from the invite form (or the class-list import
 
 from django import forms
 from django.contrib import admin, messages
+from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.shortcuts import redirect
@@ -16,10 +17,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from groups.admin import SchoolScopedAdmin
-from groups.models import Child, Group, StaffMembership
+from groups.models import Child, Group, School, StaffMembership
 
 from . import selectors, services
+from .classlist import MAX_BYTES, ClassListError, plan_class_list
 from .models import Invitation
+
+IMPORT_SALT = "invitations.classlist"
 
 
 class StateFilter(admin.SimpleListFilter):
@@ -106,6 +110,27 @@ class InviteForm(forms.Form):
         return groups[0].school if groups else self.schools[0]
 
 
+class ClassListForm(forms.Form):
+    school = forms.ModelChoiceField(label=gettext_lazy("School"), queryset=None)
+    file = forms.FileField(
+        label=gettext_lazy("Class list (CSV)"),
+        help_text=gettext_lazy(
+            "Columns: voornaam, (tussenvoegsel,) achternaam, groep, e-mail ouder 1, "
+            "e-mail ouder 2. Comma-separated, UTF-8."
+        ),
+    )
+
+    def __init__(self, *args, schools, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["school"].queryset = schools
+        if len(schools) == 1:
+            self.fields["school"].initial = schools[0]
+
+    def content(self):
+        # Read one byte more than allowed, so an oversized file is recognised, not cut off.
+        return self.cleaned_data["file"].read(MAX_BYTES + 1)
+
+
 @admin.register(Invitation)
 class InvitationAdmin(SchoolScopedAdmin):
     list_display = (
@@ -151,6 +176,11 @@ class InvitationAdmin(SchoolScopedAdmin):
                 "overview/",
                 self.admin_site.admin_view(self.overview_view),
                 name="invitations_overview",
+            ),
+            path(
+                "import/",
+                self.admin_site.admin_view(self.import_view),
+                name="invitations_import",
             ),
         ]
         return own + super().get_urls()
@@ -252,3 +282,71 @@ class InvitationAdmin(SchoolScopedAdmin):
             "groups": selectors.group_overview(request.user),
         }
         return TemplateResponse(request, "admin/invitations/overview.html", context)
+
+    def import_view(self, request):
+        """Upload → preview → confirm. The confirm form carries the file signed, so what is
+        imported is exactly what was previewed, for the school and person who previewed it."""
+        if not self.has_module_permission(request):
+            raise PermissionDenied
+        schools = selectors.managed_schools(request.user)
+        context = self._context(request, _("Import a class list"))
+        if request.method == "POST" and "payload" in request.POST:
+            try:
+                payload = signing.loads(request.POST["payload"], salt=IMPORT_SALT, max_age=60 * 60)
+                if payload["user"] != request.user.pk:
+                    raise signing.BadSignature
+                school = schools.get(pk=payload["school"])
+                content = payload["content"].encode()
+            except (signing.BadSignature, KeyError, TypeError, School.DoesNotExist):
+                self.message_user(
+                    request, _("The preview has expired; upload the file again."), messages.ERROR
+                )
+                return redirect(reverse("admin:invitations_import"))
+            try:
+                plan = services.classlist_import(
+                    actor=request.user,
+                    school=school,
+                    content=content,
+                    base_url=self._base_url(request),
+                )
+            except ValidationError as error:
+                for message in error.messages:
+                    self.message_user(request, message, messages.ERROR)
+                return redirect(reverse("admin:invitations_import"))
+            self.message_user(
+                request,
+                _(
+                    "Class list imported: %(created)d children added, %(moved)d moved, "
+                    "%(invited)d invitations sent."
+                )
+                % {
+                    "created": plan.count("create"),
+                    "moved": plan.count("move"),
+                    "invited": plan.invitation_count,
+                },
+                messages.SUCCESS,
+            )
+            return redirect(reverse("admin:invitations_overview"))
+
+        form = ClassListForm(request.POST or None, request.FILES or None, schools=schools)
+        if request.method == "POST" and form.is_valid():
+            school = form.cleaned_data["school"]
+            content = form.content()
+            try:
+                plan = plan_class_list(school=school, content=content)
+            except ClassListError as error:
+                form.add_error("file", error)
+            else:
+                context["plan"] = plan
+                if plan.is_valid:
+                    context["payload"] = signing.dumps(
+                        {
+                            "school": school.pk,
+                            "user": request.user.pk,
+                            "content": content.decode("utf-8-sig"),
+                        },
+                        salt=IMPORT_SALT,
+                        compress=True,
+                    )
+        context["form"] = form
+        return TemplateResponse(request, "admin/invitations/import.html", context)

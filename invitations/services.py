@@ -16,9 +16,10 @@ from django.utils.translation import gettext as _
 
 from groups import selectors as group_selectors
 from groups import services as group_services
-from groups.models import Guardianship, StaffMembership
+from groups.models import Child, Guardianship, School, StaffMembership
 
 from . import selectors
+from .classlist import Plan, plan_class_list
 from .models import Invitation, hash_token
 
 User = get_user_model()
@@ -258,3 +259,71 @@ def invitation_accept_existing_account(*, token, actor) -> Invitation:
     invitation = _open_for_update(token)
     _link(invitation, actor)
     return invitation
+
+
+@transaction.atomic
+def classlist_import(*, actor, school, content: bytes, base_url) -> Plan:
+    """Import a class list: children created or moved, guardians invited, all or nothing.
+
+    Re-importing the same file finds every child and every open invitation and changes
+    nothing. Guardians become linked when they accept their invitation.
+    """
+    if not (actor.is_superuser or group_selectors.is_school_administration(actor, school)):
+        raise PermissionDenied
+    # One import per school at a time, so two uploads cannot both create the same child.
+    School.objects.select_for_update().get(pk=school.pk)
+    plan = plan_class_list(school=school, content=content)
+    if not plan.is_valid:
+        raise ValidationError(
+            [_("Line %(line)d: %(error)s") % {"line": line, "error": e} for line, e in plan.errors]
+        )
+    creating = [row for row in plan.rows if row.action == "create"]
+    created = Child.objects.bulk_create(
+        [
+            Child(
+                school=school, group=row.group, first_name=row.first_name, last_name=row.last_name
+            )
+            for row in creating
+        ]
+    )
+    for row, child in zip(creating, created, strict=True):
+        row.child = child
+    moving = [row for row in plan.rows if row.action == "move"]
+    for row in moving:
+        row.child.group = row.group
+    Child.objects.bulk_update([row.child for row in moving], ["group"])
+
+    wanted = [(row.child, email) for row in plan.rows for email in row.invite]
+    emails = {email for _child, email in wanted}
+    languages = dict(
+        User.objects.filter(email__in=emails).values_list("email", "preferred_language")
+    )
+    unused = {
+        (invitation.child_id, invitation.email): invitation
+        for invitation in Invitation.objects.filter(
+            school=school, kind=Invitation.Kind.GUARDIAN, state=Invitation.State.SENT
+        )
+    }
+    now, expires_at = timezone.now(), _expiry(school)
+    new, reopened = [], []
+    for child, email in wanted:
+        old = unused.get((child.pk, email))
+        if old is not None:
+            reopened.append(_reopen(old, actor=actor, base_url=base_url))
+            continue
+        new.append(
+            Invitation(
+                school=school,
+                kind=Invitation.Kind.GUARDIAN,
+                child=child,
+                email=email,
+                language=languages.get(email, "nl"),
+                token_hash=_new_token_hash()[1],
+                expires_at=expires_at,
+                sent_at=now,
+                invited_by=actor,
+            )
+        )
+    for invitation in Invitation.objects.bulk_create(new):
+        _schedule_delivery(invitation, base_url)
+    return plan
