@@ -1,4 +1,5 @@
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 
@@ -25,3 +26,21 @@ class NewAccountForm(forms.Form):
         if cleaned.get("password1") != cleaned.get("password2"):
             self.add_error("password2", _("The two passwords are not the same."))
         return cleaned
+
+
+class GuardianInviteForm(forms.Form):
+    child = forms.ModelChoiceField(label=_("Child"), queryset=None)
+    email = forms.EmailField(
+        label=_("E-mail address of the parent or guardian"),
+        widget=forms.EmailInput(attrs={"autocomplete": "off"}),
+    )
+    language = forms.ChoiceField(
+        label=_("Language of the e-mail"), choices=settings.LANGUAGES, initial="nl"
+    )
+
+    def __init__(self, *args, children, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["child"].queryset = children
+        self.fields["child"].label_from_instance = lambda child: (
+            f"{child.first_name} {child.last_name} ({child.group.name})"
+        )

@@ -1,7 +1,7 @@
 """Reads about invitations, scoped like the rest of the school data."""
 
 from django.contrib.auth import get_user_model
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from groups import selectors as group_selectors
@@ -95,4 +95,29 @@ def group_overview(user) -> list[Group]:
         .select_related("school")
         .prefetch_related(Prefetch("children", queryset=children))
         .order_by("school__name", "-school_year", "grade", "name")
+    )
+
+
+def invitable_children(user) -> QuerySet[Child]:
+    """Children the user may invite a guardian for (see may_invite_guardian)."""
+    if not (user.is_authenticated and user.is_active):
+        return Child.objects.none()
+    taught = Group.objects.filter(
+        staff_memberships__user=user, staff_memberships__role=StaffMembership.Role.TEACHER
+    ).values("id")
+    return (
+        Child.objects.filter(
+            Q(group_id__in=taught)
+            | Q(school_id__in=group_selectors.administered_schools(user).values("id"))
+        )
+        .select_related("group", "school")
+        .order_by("group__grade", "group__name", "first_name", "last_name")
+    )
+
+
+def guardian_invitations_of(children) -> QuerySet[Invitation]:
+    return (
+        Invitation.objects.filter(kind=Invitation.Kind.GUARDIAN, child__in=children)
+        .select_related("child")
+        .order_by("child__first_name", "child__last_name", "-sent_at")
     )

@@ -2,13 +2,14 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from . import selectors, services
-from .forms import NewAccountForm
+from .forms import GuardianInviteForm, NewAccountForm
 
 
 def _unusable(request):
@@ -55,3 +56,31 @@ def accept(request, token):
             return redirect("home")
     context["form"] = form
     return render(request, "invitations/accept_new.html", context)
+
+
+def invite_guardian(request):
+    """Teachers invite parents of their own group's children (administration: any child)."""
+    children = selectors.invitable_children(request.user)
+    if not children.exists():
+        raise Http404
+    form = GuardianInviteForm(request.POST or None, children=children)
+    if request.method == "POST" and form.is_valid():
+        try:
+            invitation = services.invitation_create(
+                actor=request.user,
+                email=form.cleaned_data["email"],
+                child=form.cleaned_data["child"],
+                language=form.cleaned_data["language"],
+                base_url=request.build_absolute_uri("/"),
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                _("Invitation sent to %(email)s for %(child)s.")
+                % {"email": invitation.email, "child": invitation.child.first_name},
+            )
+            return redirect("invitation_new")
+    context = {"form": form, "invitations": selectors.guardian_invitations_of(children)}
+    return render(request, "invitations/invite_guardian.html", context)
