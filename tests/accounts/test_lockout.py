@@ -145,3 +145,13 @@ def test_api_token_failures_lock_the_web_login(client, personas):
             REMOTE_ADDR=SCHOOL_IP,
         )
     assert _attempt(client, personas.parent_a.email, PASSWORD).status_code == 429
+
+
+@pytest.mark.parametrize("model", ["accessattempt", "accesslog", "accessfailurelog"])
+def test_school_administration_cannot_see_login_records(client, personas, login, model):
+    """Failed logins of every school are in these tables: operators (superusers) only."""
+    _fail_five_times(client, personas.parent_b.email)
+    admin_client = login(personas.admin)
+    response = admin_client.get(reverse(f"admin:axes_{model}_changelist"))
+    assert response.status_code == 403
+    assert "axes" not in admin_client.get(reverse("admin:index")).content.decode()
