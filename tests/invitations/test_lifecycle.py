@@ -335,3 +335,27 @@ def test_logged_in_person_accepting_gets_confirmation_page(login, personas, invi
     assert response.status_code == 200
     assert personas.parent_a.email in response.content.decode()
     assert not personas.parent_a.children.filter(pk=personas.child_b.pk).exists()
+
+
+def test_invitation_cannot_undo_a_custody_ruling(personas):
+    """A guardian flagged as not receiving communication cannot be re-invited for that child."""
+    with pytest.raises(ValidationError):
+        services.invitation_create(
+            actor=personas.admin,
+            email=personas.blocked_parent_a.email,
+            child=personas.child_a,
+            base_url=BASE_URL,
+        )
+    assert not Invitation.objects.exists()
+
+
+def test_accepting_keeps_an_existing_custody_flag(login, personas, invite):
+    """Linked meanwhile with the flag off (e.g. by an operator): accepting does not switch it on."""
+    _invitation, link = invite(personas.admin, personas.outsider.email, child=personas.child_b)
+    Guardianship.objects.create(
+        guardian=personas.outsider, child=personas.child_b, receives_communication=False
+    )
+    client = login(personas.outsider)
+    assert client.post(link).status_code == 302
+    assert not Guardianship.objects.get(guardian=personas.outsider).receives_communication
+    assert "Sem" not in client.get(reverse("home")).content.decode()
