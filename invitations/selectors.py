@@ -2,7 +2,6 @@
 
 from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
-from django.http import Http404
 
 from groups import selectors as group_selectors
 from groups.models import Child, Group, Guardianship, School, StaffMembership
@@ -27,21 +26,6 @@ def may_invite_guardian(user, child) -> bool:
     )
 
 
-def visible_invitations(user) -> QuerySet[Invitation]:
-    """Invitations of the schools the user administers (superusers: all)."""
-    qs = Invitation.objects.select_related("school", "child", "child__group")
-    if user.is_active and user.is_superuser:
-        return qs
-    return qs.filter(school__in=group_selectors.administered_schools(user))
-
-
-def access_invitation(user, invitation_id) -> Invitation:
-    try:
-        return visible_invitations(user).get(pk=invitation_id)
-    except (Invitation.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
-
-
 def invitation_by_token(token: str) -> Invitation | None:
     """The invitation behind a link, if the link still works; None for every other case."""
     if not token or len(token) > 100:
@@ -51,19 +35,6 @@ def invitation_by_token(token: str) -> Invitation | None:
         .select_related("school", "child", "child__group")
         .filter(token_hash=hash_token(token))
         .first()
-    )
-
-
-def children_without_active_guardian(schools) -> QuerySet[Child]:
-    """Children nobody can follow yet: no guardian account that receives communication."""
-    active = Guardianship.objects.filter(
-        child=OuterRef("pk"), receives_communication=True, guardian__is_active=True
-    )
-    return (
-        Child.objects.filter(school__in=schools)
-        .annotate(has_guardian=Exists(active))
-        .filter(has_guardian=False)
-        .select_related("group", "school")
     )
 
 
