@@ -1,8 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
-from rest_framework.authtoken.views import obtain_auth_token
 
-from . import views
+from . import api, views
 from .forms import EmailAuthenticationForm
 
 urlpatterns = [
@@ -35,5 +34,5 @@ urlpatterns = [
 ]
 
 api_urlpatterns = [
-    path("auth/token/", obtain_auth_token, name="api-token"),
+    path("auth/token/", api.TokenView.as_view(), name="api-token"),
 ]
