@@ -1,0 +1,161 @@
+"""Writes to the consent ledger and its purposes. The only place these rows change."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from groups import selectors as group_selectors
+from groups.models import Child, Guardianship, School
+
+from . import selectors
+from .models import ConsentEvent, ConsentPurpose, ConsentPurposeText
+
+#: The usual Dutch set, seeded per school. Schools word them their own way afterwards by
+#: adding a new text version; these are school data, so they are stored in Dutch.
+DEFAULT_PURPOSES = [
+    (
+        "group",
+        "Foto's en video in de besloten groepsomgeving",
+        "Foto's en video's waarop uw kind herkenbaar is, worden gedeeld in de besloten "
+        "groepsomgeving van Schoolbrug. Alleen de ouders en medewerkers van de groep zien ze.",
+    ),
+    (
+        "newsletter",
+        "Foto's in de nieuwsbrief",
+        "Foto's waarop uw kind herkenbaar is, mogen in de nieuwsbrief van de school staan. De "
+        "nieuwsbrief gaat naar alle ouders van de school.",
+    ),
+    (
+        "guide",
+        "Foto's in de schoolgids",
+        "Foto's waarop uw kind herkenbaar is, mogen in de schoolgids staan, op papier en als pdf.",
+    ),
+    (
+        "website",
+        "Foto's en video op de openbare website",
+        "Foto's en video's waarop uw kind herkenbaar is, mogen op de openbare website van de "
+        "school staan. Iedereen kan die zien.",
+    ),
+    (
+        "social",
+        "Foto's en video op sociale media",
+        "Foto's en video's waarop uw kind herkenbaar is, mogen op de sociale-mediakanalen van "
+        "de school staan. Iedereen kan die zien en delen.",
+    ),
+    (
+        "first_name",
+        "Voornaam bij een foto",
+        "De voornaam van uw kind mag bij een foto staan waarop uw kind herkenbaar is.",
+    ),
+]
+
+
+@transaction.atomic
+def consent_purposes_ensure(school: School) -> None:
+    """Give the school the default purposes it lacks (each with text version 1). Idempotent:
+    existing purposes and their wording are left alone."""
+    existing = set(ConsentPurpose.objects.filter(school=school).values_list("code", flat=True))
+    for ordering, (code, name, text) in enumerate(DEFAULT_PURPOSES, start=1):
+        if code in existing:
+            continue
+        purpose = ConsentPurpose.objects.create(
+            school=school, code=code, name=name, ordering=ordering * 10
+        )
+        ConsentPurposeText.objects.create(purpose=purpose, version=1, text=text)
+
+
+@transaction.atomic
+def consent_purpose_text_add(*, purpose: ConsentPurpose, text: str) -> ConsentPurposeText:
+    """A new wording for a purpose. Old wordings stay: decisions point at their version."""
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError({"text": _("Write the text parents will read.")})
+    last = (
+        ConsentPurposeText.objects.select_for_update()
+        .filter(purpose=purpose)
+        .order_by("-version")
+        .first()
+    )
+    version = last.version + 1 if last else 1
+    return ConsentPurposeText.objects.create(purpose=purpose, version=version, text=text)
+
+
+def _is_administration(user, school) -> bool:
+    return (user.is_active and user.is_superuser) or group_selectors.is_school_administration(
+        user, school
+    )
+
+
+@transaction.atomic
+def consent_record(
+    *,
+    actor,
+    child: Child,
+    purpose: ConsentPurpose,
+    decision: str,
+    on_behalf_of=None,
+    reason: str = "",
+    source: str | None = None,
+) -> ConsentEvent:
+    """Append a decision to the ledger.
+
+    A guardian decides for themselves in the app. Administration records a named guardian's
+    decision from a paper form (or an import), with a reason. Clicking the same choice twice
+    adds nothing."""
+    if decision not in ConsentEvent.Decision.values:
+        raise ValidationError({"decision": _("Choose to grant or to refuse.")})
+    if purpose.school_id != child.school_id:
+        raise ValidationError({"purpose": _("The purpose must belong to the child's school.")})
+    reason = (reason or "").strip()
+    if on_behalf_of is None:
+        source = ConsentEvent.Source.APP
+        if not group_selectors.children_of_guardian(actor).filter(pk=child.pk).exists():
+            raise PermissionDenied
+        guardian = actor
+    else:
+        source = source or ConsentEvent.Source.PAPER
+        if source == ConsentEvent.Source.APP:
+            raise ValidationError({"source": _("Choose paper form or import.")})
+        if not _is_administration(actor, child.school):
+            raise PermissionDenied
+        errors = {}
+        if not Guardianship.objects.filter(child=child, guardian=on_behalf_of).exists():
+            errors["on_behalf_of"] = _("Choose one of the child's guardians.")
+        if not reason:
+            errors["reason"] = _("Give a reason, for example: paper form of 3 September.")
+        if errors:
+            raise ValidationError(errors)
+        guardian = on_behalf_of
+
+    text = purpose.texts.order_by("-version").first()
+    if text is None:
+        raise ValidationError({"purpose": _("This purpose has no text for parents yet.")})
+    now = timezone.now()
+    school_year = selectors.school_year_at(child.school, now)
+    if source == ConsentEvent.Source.APP:
+        # A double click or a stale second tab must not fill the ledger with repeats.
+        last = (
+            ConsentEvent.objects.filter(child=child, purpose=purpose, school_year=school_year)
+            .filter(Q(on_behalf_of=guardian) | Q(on_behalf_of__isnull=True, decided_by=guardian))
+            .order_by("-created_at", "-pk")
+            .first()
+        )
+        if last is not None and last.decision == decision:
+            return last
+    event = ConsentEvent(
+        child=child,
+        purpose=purpose,
+        school_year=school_year,
+        decision=decision,
+        decided_by=actor,
+        on_behalf_of=on_behalf_of,
+        reason=reason,
+        source=source,
+        text_version=text.version,
+        created_at=now,
+    )
+    event.full_clean()
+    event.save()
+    return event
