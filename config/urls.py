@@ -16,6 +16,7 @@ api_v1 = accounts_api + groups_api
 urlpatterns = [
     path("", include("groups.urls")),
     path("accounts/", include("accounts.urls")),
+    path("privacy/", include("privacy.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

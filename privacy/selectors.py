@@ -174,6 +174,7 @@ class PurposeRow:
     purpose: ConsentPurpose
     state: str
     my_decision: str
+    #: The latest event of each guardian this school year.
     guardian_decisions: list = field(default_factory=list)
 
     @property
@@ -182,7 +183,7 @@ class PurposeRow:
 
     @property
     def guardians_disagree(self):
-        return len({decision for _name, decision in self.guardian_decisions}) > 1
+        return len({event.decision for event in self.guardian_decisions}) > 1
 
 
 @dataclass
@@ -223,7 +224,7 @@ def child_consent(child: Child, viewer) -> ChildConsent:
                 purpose=purpose,
                 state=_combine(e.decision for e in decisions.values()),
                 my_decision=mine.decision if mine else NOT_ASKED,
-                guardian_decisions=[(e.guardian.full_name, e.decision) for e in decisions.values()],
+                guardian_decisions=list(decisions.values()),
             )
         )
     return ChildConsent(child=child, school_year=school_year, rows=rows, history=history)
@@ -304,3 +305,34 @@ def guardians_without_decision(group: Group) -> QuerySet:
     ).values_list("child_id", "guardian_id")
     pending = {g for c, g in links if len(decided[c, g]) < purpose_count}
     return get_user_model().objects.filter(pk__in=pending).order_by("full_name")
+
+
+# --- Staff ----------------------------------------------------------------------------------
+
+
+@dataclass
+class StaffGroupMarks:
+    group: Group
+    children: list  # (child, may_be_photographed)
+
+
+def staff_photo_marks(user) -> list[StaffGroupMarks]:
+    """For teachers and assistants: each of their groups' children with a "no photos" mark.
+    Three queries whatever the number of groups and children."""
+    groups = list(
+        group_selectors.staffed_groups(user)
+        .prefetch_related("children")
+        .order_by("school__name", "grade", "name")
+    )
+    children = [child for group in groups for child in group.children.all()]
+    blocked = no_photo_children(children)
+    return [
+        StaffGroupMarks(
+            group=group,
+            children=[
+                (child, child.pk not in blocked)
+                for child in sorted(group.children.all(), key=lambda c: c.full_name)
+            ],
+        )
+        for group in groups
+    ]

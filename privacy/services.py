@@ -52,18 +52,24 @@ DEFAULT_PURPOSES = [
 ]
 
 
-@transaction.atomic
 def consent_purposes_ensure(school: School) -> None:
     """Give the school the default purposes it lacks (each with text version 1). Idempotent:
-    existing purposes and their wording are left alone."""
-    existing = set(ConsentPurpose.objects.filter(school=school).values_list("code", flat=True))
-    for ordering, (code, name, text) in enumerate(DEFAULT_PURPOSES, start=1):
-        if code in existing:
-            continue
-        purpose = ConsentPurpose.objects.create(
-            school=school, code=code, name=name, ordering=ordering * 10
-        )
-        ConsentPurposeText.objects.create(purpose=purpose, version=1, text=text)
+    existing purposes and their wording are left alone. Pages call this on every visit, so
+    the usual case is one cheap read and no transaction."""
+    existing = set(
+        ConsentPurpose.objects.filter(school=school).order_by().values_list("code", flat=True)
+    )
+    missing = [entry for entry in DEFAULT_PURPOSES if entry[0] not in existing]
+    if not missing:
+        return
+    with transaction.atomic():
+        for code, name, text in missing:
+            ordering = 10 * (1 + [entry[0] for entry in DEFAULT_PURPOSES].index(code))
+            purpose, created = ConsentPurpose.objects.get_or_create(
+                school=school, code=code, defaults={"name": name, "ordering": ordering}
+            )
+            if created:
+                ConsentPurposeText.objects.create(purpose=purpose, version=1, text=text)
 
 
 @transaction.atomic

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("", views.index, name="privacy-index"),
+    path("children/<int:child_id>/", views.child_privacy, name="privacy-child"),
+    path("children/<int:child_id>/decide/", views.child_decide, name="privacy-decide"),
+]

@@ -1,0 +1,48 @@
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from groups import selectors as group_selectors
+
+from . import selectors, services
+from .forms import DecisionForm
+
+
+def index(request):
+    """Guardians: their children's privacy pages. Group staff: the "no photos" marks."""
+    return render(
+        request,
+        "privacy/index.html",
+        {
+            "children": group_selectors.children_of_guardian(request.user).order_by(
+                "first_name", "last_name"
+            ),
+            "staff_groups": selectors.staff_photo_marks(request.user),
+        },
+    )
+
+
+def child_privacy(request, child_id):
+    child = selectors.access_guardian_child(request.user, child_id)
+    services.consent_purposes_ensure(child.school)
+    consent = selectors.child_consent(child, viewer=request.user)
+    return render(request, "privacy/child.html", {"consent": consent, "child": child})
+
+
+@require_POST
+def child_decide(request, child_id):
+    child = selectors.access_guardian_child(request.user, child_id)
+    form = DecisionForm(request.POST, child=child)
+    if form.is_valid():
+        purpose, decision = form.cleaned_data["purpose"], form.cleaned_data["decision"]
+        services.consent_record(actor=request.user, child=child, purpose=purpose, decision=decision)
+        if decision == "granted":
+            text = _("You gave consent for “%(purpose)s”.")
+        else:
+            text = _("You refused consent for “%(purpose)s”.")
+        messages.success(request, text % {"purpose": purpose.name})
+    else:
+        errors = " ".join(error for errors in form.errors.values() for error in errors)
+        messages.error(request, _("Your choice was not saved. %(errors)s") % {"errors": errors})
+    return redirect("privacy-child", child_id=child.pk)
