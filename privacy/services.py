@@ -1,13 +1,16 @@
 """Writes to the consent ledger and its purposes. The only place these rows change."""
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from groups import selectors as group_selectors
-from groups.models import Child, Guardianship, School
+from groups.models import Child, Group, Guardianship, School
 
 from . import selectors
 from .models import ConsentEvent, ConsentPurpose, ConsentPurposeText
@@ -165,3 +168,27 @@ def consent_record(
     event.full_clean()
     event.save()
     return event
+
+
+def _send_reminder(guardian_id: int, group_id: int, link: str) -> None:
+    guardian = get_user_model().objects.get(pk=guardian_id)
+    group = Group.objects.select_related("school").get(pk=group_id)
+    context = {"guardian": guardian, "school": group.school, "link": link}
+    with translation.override(guardian.preferred_language):
+        subject = render_to_string("privacy/email/consent_reminder_subject.txt", context)
+        body = render_to_string("privacy/email/consent_reminder_body.txt", context)
+    send_mail(" ".join(subject.split()), body, None, [guardian.email])
+
+
+def consent_reminders_send(*, actor, group, link: str) -> int:
+    """E-mail the group's guardians who have not decided on every purpose this school year,
+    asking them to choose; sent after commit. Returns the number of guardians."""
+    if not _is_administration(actor, group.school):
+        raise PermissionDenied
+    consent_purposes_ensure(group.school)
+    guardian_ids = list(selectors.guardians_without_decision(group).values_list("pk", flat=True))
+    for guardian_id in guardian_ids:
+        transaction.on_commit(
+            lambda guardian_id=guardian_id: _send_reminder(guardian_id, group.pk, link)
+        )
+    return len(guardian_ids)
