@@ -162,3 +162,35 @@ class ConsentEvent(models.Model):
         super().clean()
         if self.child_id and self.purpose_id and self.purpose.school_id != self.child.school_id:
             raise ValidationError({"purpose": _("The purpose must belong to the child's school.")})
+
+
+class DataExport(models.Model):
+    """A person's copy of their data (AVG art. 15/20), built in the background and offered
+    once through a link that expires. Only a hash of the link's token is stored."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Being prepared")
+        READY = "ready", _("Ready")
+        DOWNLOADED = "downloaded", _("Downloaded")
+        EXPIRED = "expired", _("Expired")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="data_exports",
+        verbose_name=_("person"),
+    )
+    status = models.CharField(_("status"), max_length=12, choices=Status, default=Status.PENDING)
+    token_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    file = models.FileField(_("file"), upload_to="privacy/exports/", blank=True)
+    created_at = models.DateTimeField(_("requested"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expires"), null=True, blank=True)
+    downloaded_at = models.DateTimeField(_("downloaded"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("data export")
+        verbose_name_plural = _("data exports")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.user} · {self.get_status_display()}"

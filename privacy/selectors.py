@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from groups import selectors as group_selectors
 from groups.models import Child, Group, Guardianship, School, school_year_for
 
-from .models import ConsentEvent, ConsentPurpose, ConsentPurposeText
+from .models import ConsentEvent, ConsentPurpose, ConsentPurposeText, DataExport
 
 #: The purpose every shared photo needs: the closed group environment of the app itself.
 PHOTO_PURPOSE = "group"
@@ -336,3 +336,7 @@ def staff_photo_marks(user) -> list[StaffGroupMarks]:
         )
         for group in groups
     ]
+
+
+def latest_data_export(user) -> DataExport | None:
+    return DataExport.objects.filter(user=user).order_by("-created_at", "-pk").first()

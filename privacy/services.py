@@ -1,7 +1,13 @@
-"""Writes to the consent ledger and its purposes. The only place these rows change."""
+"""Writes to the consent ledger and its purposes, and the data-subject rights (export).
+The only place these rows change."""
+
+import datetime
+import hashlib
+import secrets
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
@@ -12,8 +18,8 @@ from django.utils.translation import gettext as _
 from groups import selectors as group_selectors
 from groups.models import Child, Group, Guardianship, School
 
-from . import selectors
-from .models import ConsentEvent, ConsentPurpose, ConsentPurposeText
+from . import export, selectors
+from .models import ConsentEvent, ConsentPurpose, ConsentPurposeText, DataExport
 
 #: The usual Dutch set, seeded per school. Schools word them their own way afterwards by
 #: adding a new text version; these are school data, so they are stored in Dutch.
@@ -192,3 +198,99 @@ def consent_reminders_send(*, actor, group, link: str) -> int:
             lambda guardian_id=guardian_id: _send_reminder(guardian_id, group.pk, link)
         )
     return len(guardian_ids)
+
+
+# --- Data export (AVG right of access) -------------------------------------------------------
+
+#: How long a ready export can be downloaded.
+EXPORT_VALID_FOR = datetime.timedelta(days=7)
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def data_export_request(*, actor, download_base_url: str) -> DataExport:
+    """Ask for a copy of one's data. It is built in the background and offered by e-mail.
+    While one is being prepared, asking again starts nothing new."""
+    from . import tasks
+
+    with transaction.atomic():
+        pending = DataExport.objects.filter(user=actor, status=DataExport.Status.PENDING).first()
+        if pending is not None:
+            return pending
+        data_export = DataExport.objects.create(user=actor)
+        transaction.on_commit(
+            lambda: tasks.data_export_build.delay(data_export.pk, download_base_url)
+        )
+    return data_export
+
+
+def data_export_build(*, export_id: int, download_base_url: str) -> None:
+    """Build the ZIP and e-mail its single-use link. Idempotent: a retried or doubled task
+    finds the export no longer pending and does nothing."""
+    with transaction.atomic():
+        data_export = (
+            DataExport.objects.select_for_update()
+            .select_related("user")
+            .filter(pk=export_id, status=DataExport.Status.PENDING)
+            .first()
+        )
+        if data_export is None:
+            return
+        token = secrets.token_urlsafe(32)
+        content = export.build_zip(data_export.user)
+        data_export.file.save(f"{secrets.token_hex(16)}.zip", ContentFile(content), save=False)
+        data_export.token_hash = _token_hash(token)
+        data_export.status = DataExport.Status.READY
+        data_export.expires_at = timezone.now() + EXPORT_VALID_FOR
+        data_export.save()
+        link = download_base_url.rstrip("/") + f"/{token}/"
+        user = data_export.user
+        transaction.on_commit(lambda: _send_export_ready(user, link, data_export.expires_at))
+
+
+def _send_export_ready(user, link: str, expires_at) -> None:
+    context = {"user": user, "link": link, "expires_at": expires_at}
+    with translation.override(user.preferred_language):
+        subject = render_to_string("privacy/email/export_ready_subject.txt", context)
+        body = render_to_string("privacy/email/export_ready_body.txt", context)
+    send_mail(" ".join(subject.split()), body, None, [user.email])
+
+
+def data_export_claim(*, actor, token: str) -> tuple[str, bytes]:
+    """The export's file name and content, once. The conditional UPDATE claims the link, so
+    two clicks at the same moment cannot both download; the file is removed afterwards.
+    Raises DataExport.DoesNotExist for a wrong, foreign, used or expired link."""
+    now = timezone.now()
+    with transaction.atomic():
+        claimed = DataExport.objects.filter(
+            token_hash=_token_hash(token or ""),
+            user=actor,
+            status=DataExport.Status.READY,
+            expires_at__gt=now,
+        ).update(status=DataExport.Status.DOWNLOADED, downloaded_at=now)
+        if not claimed:
+            raise DataExport.DoesNotExist
+        data_export = DataExport.objects.get(token_hash=_token_hash(token), user=actor)
+        with data_export.file.open("rb") as handle:
+            content = handle.read()
+        name = data_export.file.name
+        DataExport.objects.filter(pk=data_export.pk).update(file="")
+        storage = data_export.file.storage
+        transaction.on_commit(lambda: storage.delete(name))
+    return f"schoolbrug-{now:%Y-%m-%d}.zip", content
+
+
+def data_exports_expire() -> int:
+    """Daily: ready exports past their date lose their file. Returns how many expired."""
+    expired = 0
+    for data_export in DataExport.objects.filter(
+        status=DataExport.Status.READY, expires_at__lte=timezone.now()
+    ):
+        if data_export.file:
+            data_export.file.delete(save=False)
+        data_export.status = DataExport.Status.EXPIRED
+        data_export.save(update_fields=["file", "status"])
+        expired += 1
+    return expired

@@ -1,5 +1,7 @@
 from django.contrib import messages
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -7,6 +9,7 @@ from groups import selectors as group_selectors
 
 from . import selectors, services
 from .forms import DecisionForm
+from .models import DataExport
 
 
 def index(request):
@@ -19,6 +22,7 @@ def index(request):
                 "first_name", "last_name"
             ),
             "staff_groups": selectors.staff_photo_marks(request.user),
+            "latest_export": selectors.latest_data_export(request.user),
         },
     )
 
@@ -46,3 +50,27 @@ def child_decide(request, child_id):
         errors = " ".join(error for errors in form.errors.values() for error in errors)
         messages.error(request, _("Your choice was not saved. %(errors)s") % {"errors": errors})
     return redirect("privacy-child", child_id=child.pk)
+
+
+@require_POST
+def export_request(request):
+    services.data_export_request(
+        actor=request.user,
+        download_base_url=request.build_absolute_uri(reverse("privacy-export")),
+    )
+    messages.success(
+        request,
+        _("We are preparing a copy of your data. You will receive an e-mail with a download link."),
+    )
+    return redirect("privacy-index")
+
+
+def export_download(request, token):
+    try:
+        filename, content = services.data_export_claim(actor=request.user, token=token)
+    except DataExport.DoesNotExist:
+        raise Http404 from None
+    response = HttpResponse(content, content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "no-store"
+    return response

@@ -22,3 +22,10 @@ def decide():
         )
 
     return _decide
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    """Files written by these tests land in a temporary folder, never in the checkout."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
