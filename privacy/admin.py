@@ -8,7 +8,7 @@ a printable and downloadable no-photo list, and a reminder to guardians who have
 import csv
 
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect
@@ -21,7 +21,7 @@ from groups.admin import SchoolScopedAdmin
 
 from . import selectors, services
 from .forms import PaperDecisionForm
-from .models import ConsentEvent, ConsentPurpose, ConsentPurposeText
+from .models import AccountDeletionRequest, ConsentEvent, ConsentPurpose, ConsentPurposeText
 
 
 class ConsentPurposeTextInline(admin.TabularInline):
@@ -267,3 +267,46 @@ class ConsentEventAdmin(SchoolScopedAdmin):
             ),
             status=400 if form.errors else 200,
         )
+
+
+@admin.register(AccountDeletionRequest)
+class AccountDeletionRequestAdmin(SchoolScopedAdmin):
+    """Parents' requests to delete their account; the administration confirms with an action."""
+
+    school_path = "schools"
+    list_display = ("user", "status", "requested_at", "erased_by", "erased_at")
+    list_filter = ("status",)
+    list_select_related = ("user", "erased_by")
+    readonly_fields = ("user", "schools", "status", "requested_at", "erased_by", "erased_at")
+    actions = ["erase_accounts"]
+
+    def get_queryset(self, request):
+        # A parent with children at two schools appears once, for both administrations.
+        return super().get_queryset(request).distinct()
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description=gettext_lazy("Confirm: delete the selected accounts"))
+    def erase_accounts(self, request, queryset):
+        erased = 0
+        for deletion_request in queryset.filter(status=AccountDeletionRequest.Status.REQUESTED):
+            try:
+                services.account_erase(actor=request.user, deletion_request=deletion_request)
+            except (PermissionDenied, ValidationError) as error:
+                detail = " ".join(getattr(error, "messages", [])) or _("Not allowed.")
+                self.message_user(request, f"{deletion_request}: {detail}", messages.ERROR)
+            else:
+                erased += 1
+        if erased:
+            self.message_user(
+                request,
+                _("%(count)s account(s) deleted.") % {"count": erased},
+                messages.SUCCESS,
+            )

@@ -68,3 +68,13 @@ class PaperDecisionForm(forms.Form):
         self.fields["on_behalf_of"].queryset = get_user_model().objects.filter(
             guardianships__child=child
         )
+
+
+class DeletionRequestForm(forms.Form):
+    confirm = forms.BooleanField(
+        label=_(
+            "I understand that my account and my personal data will be deleted once the "
+            "administration confirms."
+        ),
+        error_messages={"required": _("Tick the box to confirm your request.")},
+    )

@@ -194,3 +194,51 @@ class DataExport(models.Model):
 
     def __str__(self):
         return f"{self.user} · {self.get_status_display()}"
+
+
+class AccountDeletionRequest(models.Model):
+    """A parent's request to delete their account (AVG art. 17), confirmed by the school's
+    administration. Kept after the erasure as the log of it, without the person's data."""
+
+    class Status(models.TextChoices):
+        REQUESTED = "requested", _("Waiting for the administration")
+        ERASED = "erased", _("Account deleted")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="deletion_requests",
+        verbose_name=_("account"),
+    )
+    schools = models.ManyToManyField(
+        School,
+        related_name="deletion_requests",
+        verbose_name=_("schools"),
+        help_text=_("The schools of the person's children when they asked."),
+    )
+    status = models.CharField(_("status"), max_length=12, choices=Status, default=Status.REQUESTED)
+    requested_at = models.DateTimeField(_("requested"), default=timezone.now)
+    erased_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("confirmed by"),
+    )
+    erased_at = models.DateTimeField(_("deleted at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("account deletion request")
+        verbose_name_plural = _("account deletion requests")
+        ordering = ["-requested_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=Q(status="requested"),
+                name="privacy_one_open_deletion_request",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} · {self.get_status_display()}"

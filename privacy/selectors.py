@@ -22,7 +22,13 @@ from django.utils.translation import gettext_lazy as _
 from groups import selectors as group_selectors
 from groups.models import Child, Group, Guardianship, School, school_year_for
 
-from .models import ConsentEvent, ConsentPurpose, ConsentPurposeText, DataExport
+from .models import (
+    AccountDeletionRequest,
+    ConsentEvent,
+    ConsentPurpose,
+    ConsentPurposeText,
+    DataExport,
+)
 
 #: The purpose every shared photo needs: the closed group environment of the app itself.
 PHOTO_PURPOSE = "group"
@@ -340,3 +346,9 @@ def staff_photo_marks(user) -> list[StaffGroupMarks]:
 
 def latest_data_export(user) -> DataExport | None:
     return DataExport.objects.filter(user=user).order_by("-created_at", "-pk").first()
+
+
+def open_deletion_request(user) -> AccountDeletionRequest | None:
+    return AccountDeletionRequest.objects.filter(
+        user=user, status=AccountDeletionRequest.Status.REQUESTED
+    ).first()

@@ -3,8 +3,10 @@ The only place these rows change."""
 
 import datetime
 import hashlib
+import logging
 import secrets
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
@@ -14,12 +16,19 @@ from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from rest_framework.authtoken.models import Token
 
 from groups import selectors as group_selectors
-from groups.models import Child, Group, Guardianship, School
+from groups.models import Child, Group, Guardianship, School, StaffMembership
 
 from . import export, selectors
-from .models import ConsentEvent, ConsentPurpose, ConsentPurposeText, DataExport
+from .models import (
+    AccountDeletionRequest,
+    ConsentEvent,
+    ConsentPurpose,
+    ConsentPurposeText,
+    DataExport,
+)
 
 #: The usual Dutch set, seeded per school. Schools word them their own way afterwards by
 #: adding a new text version; these are school data, so they are stored in Dutch.
@@ -294,3 +303,77 @@ def data_exports_expire() -> int:
         data_export.save(update_fields=["file", "status"])
         expired += 1
     return expired
+
+
+# --- Account deletion (AVG right to erasure) -------------------------------------------------
+
+logger = logging.getLogger(__name__)
+
+
+@transaction.atomic
+def account_deletion_request(*, actor) -> AccountDeletionRequest:
+    """A parent asks to delete their account; the administration of their children's schools
+    confirms. Asking again while a request is open returns that request."""
+    open_request = AccountDeletionRequest.objects.filter(
+        user=actor, status=AccountDeletionRequest.Status.REQUESTED
+    ).first()
+    if open_request is not None:
+        return open_request
+    if StaffMembership.objects.filter(user=actor).exists():
+        raise ValidationError(
+            _("Staff accounts are closed by the school's administration. Please ask them.")
+        )
+    schools = School.objects.filter(children__guardianships__guardian=actor).distinct()
+    if not schools.exists():
+        raise ValidationError(
+            _("Your account is not linked to a school. Please contact the administration.")
+        )
+    deletion_request = AccountDeletionRequest.objects.create(user=actor)
+    deletion_request.schools.set(schools)
+    return deletion_request
+
+
+def _former_parent_name() -> str:
+    with translation.override(settings.LANGUAGE_CODE):
+        return _("Former parent")
+
+
+@transaction.atomic
+def account_erase(*, actor, deletion_request: AccountDeletionRequest) -> None:
+    """Confirm a deletion request: the person's data goes, the consent ledger stays.
+
+    The account row is kept, emptied and locked, because the ledger (legal evidence) and the
+    shared threads point at it: those show "former parent" from now on. Personal data goes:
+    name, e-mail address, password, guardianships, API tokens and data exports (with their
+    files). The request itself stays as the log of the erasure."""
+    deletion_request = AccountDeletionRequest.objects.select_for_update().get(
+        pk=deletion_request.pk
+    )
+    if deletion_request.status != AccountDeletionRequest.Status.REQUESTED:
+        return
+    schools = list(deletion_request.schools.all())
+    if not any(_is_administration(actor, school) for school in schools):
+        raise PermissionDenied
+    user = get_user_model().objects.select_for_update().get(pk=deletion_request.user_id)
+    if StaffMembership.objects.filter(user=user).exists():
+        raise ValidationError(_("This person also works at a school; end that role first."))
+
+    files = [e.file.name for e in DataExport.objects.filter(user=user) if e.file]
+    storage = DataExport._meta.get_field("file").storage
+    DataExport.objects.filter(user=user).delete()
+    Guardianship.objects.filter(guardian=user).delete()
+    Token.objects.filter(user=user).delete()
+    user.full_name = _former_parent_name()
+    user.email = f"former-parent-{user.pk}@deleted.invalid"
+    user.set_unusable_password()
+    user.is_active = False
+    user.is_staff = False
+    user.preferred_language = settings.LANGUAGE_CODE
+    user.save()
+
+    deletion_request.status = AccountDeletionRequest.Status.ERASED
+    deletion_request.erased_by = actor
+    deletion_request.erased_at = timezone.now()
+    deletion_request.save(update_fields=["status", "erased_by", "erased_at"])
+    logger.info("account %s erased on request %s by %s", user.pk, deletion_request.pk, actor.pk)
+    transaction.on_commit(lambda: [storage.delete(name) for name in files])

@@ -1,4 +1,5 @@
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -8,7 +9,7 @@ from django.views.decorators.http import require_POST
 from groups import selectors as group_selectors
 
 from . import selectors, services
-from .forms import DecisionForm
+from .forms import DecisionForm, DeletionRequestForm
 from .models import DataExport
 
 
@@ -23,6 +24,8 @@ def index(request):
             ),
             "staff_groups": selectors.staff_photo_marks(request.user),
             "latest_export": selectors.latest_data_export(request.user),
+            "deletion_request": selectors.open_deletion_request(request.user),
+            "deletion_form": DeletionRequestForm(),
         },
     )
 
@@ -74,3 +77,21 @@ def export_download(request, token):
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["Cache-Control"] = "no-store"
     return response
+
+
+@require_POST
+def deletion_request(request):
+    form = DeletionRequestForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(form.errors["confirm"]))
+        return redirect("privacy-index")
+    try:
+        services.account_deletion_request(actor=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("Your request has been sent to the school's administration. They will confirm it."),
+        )
+    return redirect("privacy-index")

@@ -195,6 +195,6 @@ def test_index_query_count_is_fixed(personas, purposes, login, django_assert_num
         GuardianshipFactory(guardian=teacher, child=ChildFactory(group=personas.group_a))
         ChildFactory(group=personas.group_b)
     client = login(teacher)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         response = client.get(reverse("privacy-index"))
     assert response.status_code == 200
