@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from groups.models import Guardianship, StaffMembership
 
+from . import hooks
 from .models import ConsentEvent
 
 
@@ -87,6 +88,8 @@ def collect(user) -> dict:
             }
             for e in events
         ],
+        # Messages, absence reports, tagged photos: from the apps that own them.
+        "more": hooks.export_sections(user),
     }
 
 

@@ -21,7 +21,7 @@ from rest_framework.authtoken.models import Token
 from groups import selectors as group_selectors
 from groups.models import Child, Group, Guardianship, School, StaffMembership
 
-from . import export, selectors
+from . import export, hooks, selectors
 from .models import (
     AccountDeletionRequest,
     ConsentEvent,
@@ -363,6 +363,7 @@ def account_erase(*, actor, deletion_request: AccountDeletionRequest) -> None:
     DataExport.objects.filter(user=user).delete()
     Guardianship.objects.filter(guardian=user).delete()
     Token.objects.filter(user=user).delete()
+    hooks.erase(user)
     user.full_name = _former_parent_name()
     user.email = f"former-parent-{user.pk}@deleted.invalid"
     user.set_unusable_password()
@@ -377,3 +378,37 @@ def account_erase(*, actor, deletion_request: AccountDeletionRequest) -> None:
     deletion_request.save(update_fields=["status", "erased_by", "erased_at"])
     logger.info("account %s erased on request %s by %s", user.pk, deletion_request.pk, actor.pk)
     transaction.on_commit(lambda: [storage.delete(name) for name in files])
+
+
+# --- Retention --------------------------------------------------------------------------------
+
+
+def retention_cutoff(school: School, now=None) -> datetime.datetime:
+    """The start of the school's local day, `retention_months` months back: content created
+    before it has been kept long enough."""
+    local = timezone.localtime(now or timezone.now(), school.tz)
+    months = local.year * 12 + (local.month - 1) - school.retention_months
+    year, month = divmod(months, 12)
+    month += 1
+    # The 31st of a shorter month becomes that month's last day.
+    day = min(local.day, _days_in_month(year, month))
+    start = datetime.datetime(year, month, day, tzinfo=school.tz)
+    return start.astimezone(datetime.UTC)
+
+
+def _days_in_month(year: int, month: int) -> int:
+    following = datetime.date(year + month // 12, month % 12 + 1, 1)
+    return (following - datetime.timedelta(days=1)).day
+
+
+def retention_run(now=None) -> dict[str, int]:
+    """Daily: every registered purger deletes each school's content older than the school's
+    retention term, and expired data exports lose their files. Safe to run twice: what is
+    gone stays gone. Returns the number of items deleted per kind."""
+    totals = {"data_exports": data_exports_expire()}
+    for school in School.objects.all():
+        cutoff = retention_cutoff(school, now)
+        for name, purge in hooks.retention_purgers().items():
+            with transaction.atomic():
+                totals[name] = totals.get(name, 0) + purge(school=school, cutoff=cutoff)
+    return totals

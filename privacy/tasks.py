@@ -9,6 +9,6 @@ def data_export_build(export_id: int, download_base_url: str) -> None:
 
 
 @shared_task
-def privacy_daily() -> int:
-    """Daily housekeeping: expired data exports lose their files."""
-    return services.data_exports_expire()
+def privacy_daily() -> dict:
+    """Daily: retention terms and expired data exports (schedule it in CELERY_BEAT_SCHEDULE)."""
+    return services.retention_run()
