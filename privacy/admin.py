@@ -262,6 +262,7 @@ class ConsentEventAdmin(SchoolScopedAdmin):
                 request,
                 _("Record a paper decision for %(child)s") % {"child": child.full_name},
                 child=child,
+                group=child.group,
                 form=form,
                 history_url=history_url,
             ),
