@@ -20,6 +20,7 @@ messages-compile: $(STAMP)
 run: $(STAMP) messages-compile
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo
+	$(PY) manage.py consent_seed
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 test: $(STAMP) messages-compile

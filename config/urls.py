@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("groups.urls")),
     path("accounts/", include("accounts.urls")),
     path("invitations/", include("invitations.urls")),
+    path("privacy/", include("privacy.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -223,6 +223,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "mailings.tasks.resume_unfinished",
         "schedule": 5 * 60,
     },
+    # Retention terms and expired data exports; idempotent, so an hourly tick is harmless.
+    "privacy-daily": {
+        "task": "privacy.tasks.privacy_daily",
+        "schedule": 60 * 60,
+    },
 }
 
 LOGGING = {
