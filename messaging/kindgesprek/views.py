@@ -141,7 +141,7 @@ def availability(request):
         services.availability_set(actor=request.user, school=school, hours=form.hours())
         messages.success(request, _("Your reading hours are saved."))
         return redirect(f"{request.path}?school={school.pk}")
-    rows = [(label, form[f"start_{day}"], form[f"end_{day}"]) for day, label in WEEKDAYS]
+    rows = [(label, (form[f"start_{day}"], form[f"end_{day}"])) for day, label in WEEKDAYS]
     return render(
         request,
         "messaging/kindgesprek/availability.html",
