@@ -2,7 +2,7 @@
 
 from django.core.exceptions import ValidationError
 from django.urls import reverse
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import extend_schema, extend_schema_view, inline_serializer
 from rest_framework import generics, serializers, status
 from rest_framework.exceptions import NotFound
 from rest_framework.exceptions import ValidationError as ApiValidationError
@@ -51,6 +51,13 @@ def _raise_api(error: ValidationError):
     raise ApiValidationError(error.message_dict if hasattr(error, "error_dict") else error.messages)
 
 
+@extend_schema_view(
+    get=extend_schema(
+        summary="Your kindgesprekken",
+        description="One thread per child and school year, with the latest activity and the "
+        "number of messages from the other side you have not read.",
+    )
+)
 class ThreadList(generics.ListAPIView):
     """Your kindgesprekken: your children's and, for staff, those of your groups' children."""
 
@@ -73,6 +80,12 @@ def _send(request, child):
     return Response(MessageSerializer(message).data, status=status.HTTP_201_CREATED)
 
 
+@extend_schema_view(
+    get=extend_schema(
+        summary="Messages of a kindgesprek",
+        description="Oldest first; 404 when the thread is missing or not yours.",
+    )
+)
 class MessageList(generics.ListAPIView):
     """Messages of one kindgesprek, oldest first; 404 when it is not yours. POST writes a new
     message (text in `body`, optional files in `attachments` as multipart)."""
@@ -91,7 +104,13 @@ class MessageList(generics.ListAPIView):
             .prefetch_related("attachments")
         )
 
-    @extend_schema(request=MessageSerializer, responses={201: MessageSerializer})
+    @extend_schema(
+        request=MessageSerializer,
+        responses={201: MessageSerializer},
+        summary="Write in a kindgesprek",
+        description="Only in the current school year's thread. Staff e-mails wait for the "
+        "recipients' working hours; parents are e-mailed at once.",
+    )
     def post(self, request, pk):
         thread = self._thread()
         if thread.school_year != thread.child.group.school_year:
