@@ -338,3 +338,22 @@ def test_bad_reading_hours_show_an_error_and_save_nothing(personas, login):
     assert response.status_code == 200
     assert "De eindtijd moet na de begintijd liggen." in response.text
     assert not StaffAvailability.objects.exists()
+
+
+@pytest.mark.parametrize("count", [1, 40])
+def test_thread_page_query_count_is_constant(
+    personas, login, send, frozen, count, django_assert_num_queries, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    with frozen(MONDAY_MORNING):
+        for number in range(count):
+            upload = SimpleUploadedFile(f"{number}.png", _png(), content_type="image/png")
+            message = send(
+                personas.teacher_a, personas.child_a, f"Bericht {number}", attachments=[upload]
+            )
+            MessageRead.objects.create(message=message, user=personas.separated_parent_a)
+    client = login(personas.parent_a)
+    url = reverse("kindgesprek:thread", args=[message.thread.pk])
+    with frozen(MONDAY_MORNING), django_assert_num_queries(16):
+        response = client.get(url)
+    assert len(response.context["page"].messages) == count

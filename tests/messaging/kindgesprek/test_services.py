@@ -287,3 +287,15 @@ def test_no_send_later_within_hours(personas):
         selectors.send_later_moment(personas.teacher_a, personas.child_a, now=MONDAY_MORNING)
         is None
     )
+
+
+def test_staff_notification_waits_over_the_dst_weekend(personas, send, frozen):
+    # Friday 23 October 2026 20:00 CEST; clocks go back on Sunday.
+    with frozen(at(2026, 10, 23, 20)):
+        message = send(personas.parent_a, personas.child_a, "Fijn weekend!")
+    due = {row.due_at for row in message.notifications.all()}
+    assert due == {datetime.datetime(2026, 10, 26, 7, 0, tzinfo=UTC)}
+    with frozen(datetime.datetime(2026, 10, 26, 6, 59, tzinfo=UTC)):
+        assert services.notifications_send_due() == 0
+    with frozen(datetime.datetime(2026, 10, 26, 7, 0, tzinfo=UTC)):
+        assert services.notifications_send_due() == 2
