@@ -194,7 +194,7 @@ class InboxRow:
 def staff_inbox(user, *, group_id=None, needs_reply=False, now=None) -> list[InboxRow]:
     """The staff member's groups' current-year threads, latest activity first."""
     now = now or timezone.now()
-    threads = Thread.objects.filter(_as_staff(user)).select_related("child__group")
+    threads = Thread.objects.filter(_as_staff(user)).select_related("child__group__school")
     if group_id is not None:
         threads = threads.filter(child__group_id=group_id)
     threads = _annotate_activity(threads, user, side=Side.STAFF, now=now).filter(
@@ -383,7 +383,7 @@ def coach_rows(user, *, now=None) -> list[CoachRow]:
         Child.objects.filter(
             group_id__in=_staffed_group_ids(user), group__school__personal_message_coach=True
         )
-        .select_related("group")
+        .select_related("group__school")
         .annotate(last_personal=Subquery(last))
         .order_by("group__grade", "group__name", "first_name", "last_name")
     )

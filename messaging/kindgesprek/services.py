@@ -212,7 +212,7 @@ def notification_send(*, notification_id, now=None) -> bool:
     thread = notification.message.thread
     # Access is checked again at sending time: a guardian flagged meanwhile, or a teacher
     # who left the group, gets nothing.
-    if not recipient.is_active or not selectors.visible_threads(recipient).filter(pk=thread.pk):
+    if not selectors.visible_threads(recipient).filter(pk=thread.pk).exists():
         return False
     with translation.override(recipient.preferred_language):
         context = {

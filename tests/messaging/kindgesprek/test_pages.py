@@ -357,3 +357,13 @@ def test_thread_page_query_count_is_constant(
     with frozen(MONDAY_MORNING), django_assert_num_queries(16):
         response = client.get(url)
     assert len(response.context["page"].messages) == count
+
+
+def test_times_are_shown_in_the_schools_time_zone(personas, login, thread, frozen):
+    personas.school.time_zone = "Europe/London"
+    personas.school.save()
+    with frozen(MONDAY_EVENING):
+        response = login(personas.parent_a).get(reverse("kindgesprek:thread", args=[thread.pk]))
+    assert "Anna Teacher leest berichten op dinsdag vanaf 08:00." in response.text
+    # Written at 10:00 in Amsterdam, which is 09:00 in London.
+    assert "maandag 23 november, 09:00" in response.text
