@@ -55,8 +55,6 @@ class Thread(models.Model):
 
 
 class Message(models.Model):
-    Side = Side
-
     thread = models.ForeignKey(
         Thread, on_delete=models.CASCADE, related_name="messages", verbose_name=_("kindgesprek")
     )
