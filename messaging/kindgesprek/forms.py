@@ -35,6 +35,11 @@ class MessageForm(forms.Form):
     )
     send_at = forms.DateTimeField(required=False, widget=forms.HiddenInput)
 
+    def hidden_fields(self):
+        # send_at is the value of the "send on Monday at 08:00" button; an empty hidden input
+        # in the same form would compete with it.
+        return [field for field in super().hidden_fields() if field.name != "send_at"]
+
 
 class AvailabilityForm(forms.Form):
     """Start and end per weekday; leave both empty for a day off."""
