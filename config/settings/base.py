@@ -4,6 +4,7 @@ import datetime
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -228,6 +229,16 @@ CELERY_BEAT_SCHEDULE = {
         "task": "privacy.tasks.privacy_daily",
         "schedule": 60 * 60,
     },
+    # Kindgesprek e-mails that waited for a staff member's working hours.
+    "kindgesprek-due-notifications": {
+        "task": "kindgesprek.send_due_notifications",
+        "schedule": 60.0,
+    },
+    # Monday 07:00 (CELERY_TIMEZONE): the weekly personal-message overview for teachers.
+    "kindgesprek-coach-summaries": {
+        "task": "kindgesprek.send_coach_summaries",
+        "schedule": crontab(minute=0, hour=7, day_of_week=1),
+    },
 }
 
 LOGGING = {
@@ -236,3 +247,6 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
 }
+
+# Links in e-mails point here; e-mails are sent from tasks, which have no request.
+SITE_URL = env("SITE_URL", default="http://localhost:8000")
