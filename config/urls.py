@@ -6,13 +6,14 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from accounts.urls import api_urlpatterns as accounts_api
 from groups.urls import api_urlpatterns as groups_api
+from media_sharing.urls import api_urlpatterns as media_api
 from messaging.kindgesprek.urls import api_urlpatterns as kindgesprek_api
 
 admin.site.site_header = _("Schoolbrug administration")
 admin.site.site_title = _("Schoolbrug")
 admin.site.index_title = _("School administration")
 
-api_v1 = accounts_api + groups_api + kindgesprek_api
+api_v1 = accounts_api + groups_api + kindgesprek_api + media_api
 
 urlpatterns = [
     path("", include("groups.urls")),
@@ -20,6 +21,7 @@ urlpatterns = [
     path("invitations/", include("invitations.urls")),
     path("privacy/", include("privacy.urls")),
     path("kindgesprek/", include("messaging.kindgesprek.urls")),
+    path("media/", include("media_sharing.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

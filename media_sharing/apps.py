@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class MediaSharingConfig(AppConfig):
     name = "media_sharing"
     verbose_name = _("Media sharing")
+
+    def ready(self):
+        from . import checks  # noqa: F401 -- registers the system checks
