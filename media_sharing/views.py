@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from groups import selectors as audience
 
-from . import selectors, serving, services
+from . import selectors, services, serving
 from .forms import TagForm, UploadForm
 from .models import MediaItem
 
