@@ -97,3 +97,35 @@ def committed(django_capture_on_commit_callbacks):
             return function(**kwargs)
 
     return _committed
+
+
+@pytest.fixture
+def make_item(personas):
+    """A published, processed photo row (files are not needed to test who may see it)."""
+    from django.utils import timezone
+
+    from media_sharing.models import MediaItem, MediaTag, new_storage_key
+
+    def _make_item(group=None, child=None, tags=(), published=True, **fields):
+        if group is None and child is None:
+            group = personas.group_a
+        school = (group or child).school
+        item = MediaItem.objects.create(
+            school=school,
+            uploaded_by=personas.teacher_a,
+            kind=MediaItem.Kind.PHOTO,
+            group=group,
+            child=child,
+            original=f"media/{new_storage_key()}.jpg",
+            display=f"media/{new_storage_key()}.jpg",
+            thumbnail=f"media/{new_storage_key()}.jpg",
+            content_type="image/jpeg",
+            size=100,
+            published_at=timezone.now() if published else None,
+            **{"state": MediaItem.State.READY, "confirmed_no_recognisable_children": not tags}
+            | fields,
+        )
+        MediaTag.objects.bulk_create([MediaTag(item=item, child=c) for c in tags])
+        return item
+
+    return _make_item
