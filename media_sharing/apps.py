@@ -7,4 +7,4 @@ class MediaSharingConfig(AppConfig):
     verbose_name = _("Media sharing")
 
     def ready(self):
-        from . import checks  # noqa: F401 -- registers the system checks
+        from . import checks, signals  # noqa: F401 -- registers checks and receivers

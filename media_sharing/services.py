@@ -15,8 +15,11 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.core.mail import send_mail
 from django.db import transaction
-from django.utils import timezone
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from PIL import Image, ImageOps, UnidentifiedImageError
@@ -385,3 +388,47 @@ def media_delete(*, actor, item: MediaItem) -> None:
     with transaction.atomic():
         item.delete()
         transaction.on_commit(lambda: [default_storage.delete(name) for name in names])
+
+
+# --- After a consent withdrawal -----------------------------------------------------------
+
+
+def consent_withdrawal_schedule(*, child_id: int, purpose_code: str) -> None:
+    """Called after a refusal is committed to the consent ledger."""
+    from .tasks import notify_hidden_media  # tasks import this module
+
+    notify_hidden_media.delay(child_id, purpose_code)
+
+
+def notify_hidden_media(*, child_id: int, purpose_code: str) -> int:
+    """Tell the staff of each group whose shared photos a withdrawal now hides. Returns the
+    number of e-mails sent. The e-mail links to the album; it never embeds a photo."""
+    child = Child.objects.select_related("school").filter(pk=child_id).first()
+    if child is None or privacy.child_may_be_shown(child, purpose_code):
+        return 0
+    hidden = (
+        MediaItem.objects.filter(
+            tags__child=child, purpose_code=purpose_code, published_at__isnull=False
+        )
+        .exclude(group__isnull=True)
+        .values_list("group_id", flat=True)
+    )
+    per_group = {}
+    for group_id in hidden:
+        per_group[group_id] = per_group.get(group_id, 0) + 1
+    sent = 0
+    for group in Group.objects.filter(pk__in=per_group).select_related("school"):
+        url = settings.SITE_URL.rstrip("/") + reverse("media_sharing:album", args=[group.pk])
+        for person in audience.staff_of_group(group).distinct():
+            with translation.override(person.preferred_language):
+                context = {
+                    "recipient": person,
+                    "group": group,
+                    "count": per_group[group.pk],
+                    "url": url,
+                }
+                subject = _("Photos of %(group)s are hidden from families") % {"group": group.name}
+                text = render_to_string("media_sharing/email/hidden.txt", context)
+            send_mail(subject, text, None, [person.email])
+            sent += 1
+    return sent

@@ -187,3 +187,31 @@ def test_visible_media_takes_a_fixed_number_of_queries(
         make_item(tags=[personas.child_a, personas.child_a2])
         make_item(tags=[personas.child_b], group=personas.group_b)
     assert count() == 11
+
+
+def test_staff_are_told_when_a_withdrawal_hides_photos(
+    personas, make_item, all_consent, consent, mailoutbox, django_capture_on_commit_callbacks
+):
+    p = personas
+    make_item(tags=[p.child_a, p.child_a2])
+    make_item(tags=[p.child_a2])
+    make_item(tags=[p.child_a])
+    with django_capture_on_commit_callbacks(execute=True):
+        consent(p.multi_school_parent, p.child_a2, "refused")
+    assert sorted(m.to[0] for m in mailoutbox) == [p.assistant_a.email, p.teacher_a.email]
+    mail = mailoutbox[0]
+    assert mail.subject == "Foto's van Groep 5a zijn verborgen voor gezinnen"
+    assert "2 foto's van Groep 5a" in mail.body
+    assert f"/media/groups/{p.group_a.pk}/" in mail.body
+    assert "Mila" not in mail.body
+
+
+def test_no_mail_when_nothing_is_hidden(
+    personas, make_item, all_consent, consent, mailoutbox, django_capture_on_commit_callbacks
+):
+    p = personas
+    make_item(tags=[p.child_a])
+    with django_capture_on_commit_callbacks(execute=True):
+        consent(p.parent_a, p.child_a, "granted")  # a grant hides nothing
+        consent(p.parent_b, p.child_b, "refused")  # Sem is in no shared photo
+    assert mailoutbox == []
