@@ -355,12 +355,21 @@ def media_tags_set(
     return item
 
 
+def _require_publisher(actor, item: MediaItem) -> None:
+    """Staff of the audience group publish; a guardian publishes their own upload to their
+    child's kindgesprek (the weekend photo)."""
+    if item.child_id and item.uploaded_by_id == actor.pk:
+        if audience.children_of_guardian(actor).filter(pk=item.child_id).exists():
+            return
+    _require_item_staff(actor, item)
+
+
 def media_publish(*, actor, items) -> list[MediaItem]:
     """Share photos and videos with their audience. All or nothing: any photo that fails
     the gate stops the whole publication, with a message per photo."""
     items = list(items)
     for item in items:
-        _require_item_staff(actor, item)
+        _require_publisher(actor, item)
     errors = []
     for position, item in enumerate(items, start=1):
         if item.state == MediaItem.State.REJECTED:

@@ -110,9 +110,13 @@ def make_item(personas):
         if group is None and child is None:
             group = personas.group_a
         school = (group or child).school
+        defaults = {
+            "uploaded_by": personas.teacher_a,
+            "state": MediaItem.State.READY,
+            "confirmed_no_recognisable_children": not tags,
+        }
         item = MediaItem.objects.create(
             school=school,
-            uploaded_by=personas.teacher_a,
             kind=MediaItem.Kind.PHOTO,
             group=group,
             child=child,
@@ -122,8 +126,7 @@ def make_item(personas):
             content_type="image/jpeg",
             size=100,
             published_at=timezone.now() if published else None,
-            **{"state": MediaItem.State.READY, "confirmed_no_recognisable_children": not tags}
-            | fields,
+            **(defaults | fields),
         )
         MediaTag.objects.bulk_create([MediaTag(item=item, child=c) for c in tags])
         return item

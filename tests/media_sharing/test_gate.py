@@ -215,3 +215,14 @@ def test_no_mail_when_nothing_is_hidden(
         consent(p.parent_a, p.child_a, "granted")  # a grant hides nothing
         consent(p.parent_b, p.child_b, "refused")  # Sem is in no shared photo
     assert mailoutbox == []
+
+
+def test_a_guardian_publishes_their_own_kindgesprek_photo_only(personas, make_item):
+    p = personas
+    own = make_item(child=p.child_a, published=False, uploaded_by=p.parent_a)
+    assert services.media_publish(actor=p.parent_a, items=[own])
+    others = make_item(child=p.child_a, published=False)
+    with pytest.raises(PermissionDenied):
+        services.media_publish(actor=p.parent_a, items=[others])
+    with pytest.raises(PermissionDenied):
+        services.media_publish(actor=p.parent_b, items=[own])
