@@ -358,9 +358,12 @@ def media_tags_set(
 def _require_publisher(actor, item: MediaItem) -> None:
     """Staff of the audience group publish; a guardian publishes their own upload to their
     child's kindgesprek (the weekend photo)."""
-    if item.child_id and item.uploaded_by_id == actor.pk:
-        if audience.children_of_guardian(actor).filter(pk=item.child_id).exists():
-            return
+    if (
+        item.child_id
+        and item.uploaded_by_id == actor.pk
+        and audience.children_of_guardian(actor).filter(pk=item.child_id).exists()
+    ):
+        return
     _require_item_staff(actor, item)
 
 
