@@ -81,6 +81,8 @@ def _active_between(first, last):
 def absent_today_for_staff(user) -> list[AbsenceReport]:
     """Today's reports for the groups the user works in, each school on its own calendar."""
     groups = list(audience.staffed_groups(user))
+    if not groups:
+        raise Http404
     reports = []
     for school_id in sorted({g.school_id for g in groups}):
         school = next(g.school for g in groups if g.school_id == school_id)
@@ -103,6 +105,14 @@ class GroupWeek:
     group: Group
     days: list
     rows: list
+
+    @property
+    def previous(self):
+        return self.days[0] - datetime.timedelta(days=7)
+
+    @property
+    def next(self):
+        return self.days[0] + datetime.timedelta(days=7)
 
 
 def group_week(user, group_id, day: datetime.date | None = None) -> GroupWeek:
@@ -165,4 +175,55 @@ def phone_entry_choices(school):
         )
         .select_related("child", "guardian", "child__group")
         .order_by("child__first_name", "child__last_name", "guardian__full_name")
+    )
+
+
+@dataclass(frozen=True)
+class ReportingNotice:
+    """What a school asks of a parent reporting right now."""
+
+    school: School
+    phone_mode: bool
+    past_cutoff: bool
+
+
+def reporting_notices(children) -> list[ReportingNotice]:
+    """One notice per school of the children (no queries: children carry their school)."""
+    schools = {child.school_id: child.school for child in children}
+    notices = []
+    for school in sorted(schools.values(), key=lambda s: s.name):
+        local = timezone.now().astimezone(school.tz)
+        notices.append(
+            ReportingNotice(
+                school=school,
+                phone_mode=school.absence_mode == School.AbsenceMode.PHONE,
+                past_cutoff=local.time() >= school.absence_cutoff,
+            )
+        )
+    return notices
+
+
+@dataclass(frozen=True)
+class Hub:
+    """What the absences page offers a person, by role."""
+
+    children: list
+    reports: list
+    groups: list
+    schools: list
+
+
+def absences_hub(user) -> Hub:
+    children = list(audience.children_of_guardian(user).order_by("first_name"))
+    reports = list(own_reports(user)[:50]) if children else []
+    for report in reports:
+        # Before its first day, in the child's school's calendar (see absence_withdraw).
+        report.withdrawable = report.withdrawn_at is None and report.start > today_in(
+            report.child.school
+        )
+    return Hub(
+        children=children,
+        reports=reports,
+        groups=list(audience.staffed_groups(user).order_by("grade", "name")),
+        schools=list(audience.administered_schools(user)),
     )
