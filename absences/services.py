@@ -128,7 +128,7 @@ def _phone_children(actor, child_ids, on_behalf_of):
 
 
 def absence_report(
-    *, actor, children, kind, start, end, part=Part.WHOLE, note="", now=None, on_behalf_of=None
+    *, actor, children, kind, start, end=None, part=Part.WHOLE, note="", now=None, on_behalf_of=None
 ) -> list[AbsenceReport]:
     """Report one absence for one or more children (siblings at once): all or nothing.
 
