@@ -5,7 +5,6 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -86,7 +85,7 @@ def report_withdraw(request, pk):
         messages.success(
             request, _("The report for %(name)s is withdrawn.") % {"name": report.child.first_name}
         )
-    return redirect(request.POST.get("next") or reverse("absences:hub"))
+    return redirect("absences:hub")
 
 
 def today_panel(request):
