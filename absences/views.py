@@ -40,7 +40,11 @@ def report_new(request):
     children = list(audience.children_of_guardian(request.user).order_by("first_name"))
     if not children:
         raise Http404
-    form = AbsenceReportForm(request.POST or None, children=children)
+    form = AbsenceReportForm(
+        request.POST or None,
+        children=children,
+        initial={"start": selectors.today_in(children[0].school)},
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         reports = _report_into(
@@ -107,9 +111,10 @@ def _day_filter(request, school_id):
     """The administration's day and filters; 404 for anyone else's school."""
     school = selectors.administered_school(request.user, school_id)
     groups = list(selectors.school_groups(school))
-    form = DayFilterForm(request.GET or None, groups=groups)
+    today = selectors.today_in(school)
+    form = DayFilterForm(request.GET or None, groups=groups, initial={"day": today})
     data = form.cleaned_data if form.is_valid() else {}
-    day = data.get("day") or selectors.today_in(school)
+    day = data.get("day") or today
     return school, form, day, data.get("group"), data.get("kind") or None
 
 
