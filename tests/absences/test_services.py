@@ -273,3 +273,16 @@ def test_withdraw_by_others_is_missing(personas, clock, actor):
         absence_withdraw(actor=getattr(personas, actor), report_id=saved.pk)
     saved.refresh_from_db()
     assert saved.withdrawn_at is None
+
+
+def test_siblings_at_two_schools_each_follow_their_own_schools_cut_off(personas, clock):
+    School.objects.filter(pk=personas.other_school.pk).update(absence_cutoff=datetime.time(8, 0))
+    clock(NORMAL_MONDAY, 8, 10)
+    saved = report(
+        personas,
+        actor=personas.multi_school_parent,
+        children=[personas.child_a2, personas.child_x],
+        start=NORMAL_MONDAY,
+    )
+    late = {r.child.first_name: r.is_late for r in saved}
+    assert late == {"Mila": False, "Noor": True}
