@@ -45,7 +45,10 @@ def access_report(user, report_id) -> AbsenceReport:
 def reportable_children(user, child_ids) -> list[Child]:
     """The user's own children among child_ids, locked for the rest of the transaction so two
     reports for the same child cannot both pass the overlap check. 404 if any is not theirs."""
-    ids = {int(pk) for pk in child_ids}
+    try:
+        ids = {int(pk) for pk in child_ids}
+    except (TypeError, ValueError):
+        raise Http404 from None
     children = list(
         audience.children_of_guardian(user)
         .filter(pk__in=ids)
@@ -53,6 +56,29 @@ def reportable_children(user, child_ids) -> list[Child]:
         .order_by("pk")
     )
     if not ids or len(children) != len(ids):
+        raise Http404
+    return children
+
+
+def phone_reportable_children(user, child_ids, guardian) -> list[Child]:
+    """Children of the user's administered school(s) of whom `guardian` (who phoned) is a
+    guardian receiving communication; locked like reportable_children. 404 otherwise."""
+    try:
+        ids = {int(pk) for pk in child_ids}
+    except (TypeError, ValueError):
+        raise Http404 from None
+    children = list(
+        Child.objects.filter(pk__in=ids, school__in=audience.administered_schools(user))
+        .select_related("school", "group")
+        .select_for_update(of=("self",))
+        .order_by("pk")
+    )
+    guardian_of = set(
+        Guardianship.objects.filter(
+            child__in=children, guardian=guardian, receives_communication=True
+        ).values_list("child_id", flat=True)
+    )
+    if not ids or len(children) != len(ids) or guardian_of != ids:
         raise Http404
     return children
 
@@ -116,8 +142,8 @@ class GroupWeek:
 
 
 def group_week(user, group_id, day: datetime.date | None = None) -> GroupWeek:
-    """A group's children and their absences for one school week, in three queries whatever
-    the number of children and reports. Group staff, leadership and administration only."""
+    """A group's children and their absences for one school week: two queries for them,
+    whatever the number of children and reports. Group staff and administration only."""
     group = staff_group(user, group_id)
     day = day or today_in(group.school)
     days = school_days(day, group.school.staff_workdays)

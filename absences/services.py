@@ -14,7 +14,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from groups import selectors as audience
-from groups.models import Child, Guardianship, School
+from groups.models import Guardianship, School
 
 from . import selectors
 from .models import NOTE_MAX_LENGTH, AbsenceReport
@@ -108,25 +108,6 @@ def _refuse_overlaps(children, *, start, end, part):
             )
 
 
-def _phone_children(actor, child_ids, on_behalf_of):
-    """Children of the administration's school whose guardian phoned; 404 otherwise."""
-    ids = {int(pk) for pk in child_ids}
-    children = list(
-        Child.objects.filter(pk__in=ids, school__in=audience.administered_schools(actor))
-        .select_related("school", "group")
-        .select_for_update(of=("self",))
-        .order_by("pk")
-    )
-    guardian_of = set(
-        Guardianship.objects.filter(
-            child__in=children, guardian=on_behalf_of, receives_communication=True
-        ).values_list("child_id", flat=True)
-    )
-    if not ids or len(children) != len(ids) or guardian_of != ids:
-        raise Http404
-    return children
-
-
 def absence_report(
     *, actor, children, kind, start, end=None, part=Part.WHOLE, note="", now=None, on_behalf_of=None
 ) -> list[AbsenceReport]:
@@ -145,7 +126,7 @@ def absence_report(
         if on_behalf_of is None:
             locked = selectors.reportable_children(actor, child_ids)
         else:
-            locked = _phone_children(actor, child_ids, on_behalf_of)
+            locked = selectors.phone_reportable_children(actor, child_ids, on_behalf_of)
         _validate_school_rules(locked, start=start, end=end, now=now)
         _refuse_overlaps(locked, start=start, end=end, part=part)
         reports = []
