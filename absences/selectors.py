@@ -10,7 +10,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from groups import selectors as audience
-from groups.models import Child, Group, Guardianship, School
+from groups.models import Child, Group, Guardianship, School, StaffMembership
 
 from .models import AbsenceReport
 
@@ -253,3 +253,12 @@ def absences_hub(user) -> Hub:
         groups=list(audience.staffed_groups(user).order_by("grade", "name")),
         schools=list(audience.administered_schools(user)),
     )
+
+
+def administration_memberships(school_ids) -> QuerySet[StaffMembership]:
+    """Active administration staff of these schools: who a late report is routed to."""
+    return StaffMembership.objects.filter(
+        school_id__in=school_ids,
+        role=StaffMembership.Role.ADMINISTRATION,
+        user__is_active=True,
+    ).select_related("user")

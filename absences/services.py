@@ -149,6 +149,9 @@ def absence_report(
             )
         AbsenceReport.objects.bulk_create(reports)
         transaction.on_commit(partial(absence_notify_guardians, reports=reports))
+        routed = [report for report in reports if report.routed_to_administration]
+        if routed:
+            transaction.on_commit(partial(absence_notify_administration, reports=routed))
     return reports
 
 
@@ -200,5 +203,24 @@ def absence_notify_guardians(*, reports):
             subject = render_to_string("absences/email/reported_subject.txt", context)
             body = render_to_string("absences/email/reported_body.txt", context)
         messages.append(EmailMessage(" ".join(subject.split()), body, to=[guardian.email]))
+    if messages:
+        get_connection().send_messages(messages)
+
+
+def absence_notify_administration(*, reports):
+    """Route late reports to the administration of each child's school by e-mail, so a
+    report the teacher will not see in time still reaches someone that morning."""
+    by_school = {}
+    for report in reports:
+        by_school.setdefault(report.child.school_id, []).append(report)
+    messages = []
+    for membership in selectors.administration_memberships(by_school):
+        person = membership.user
+        own = by_school[membership.school_id]
+        with translation.override(person.preferred_language):
+            context = {"person": person, "reports": own, "school": membership.school}
+            subject = render_to_string("absences/email/late_subject.txt", context)
+            body = render_to_string("absences/email/late_body.txt", context)
+        messages.append(EmailMessage(" ".join(subject.split()), body, to=[person.email]))
     if messages:
         get_connection().send_messages(messages)

@@ -62,7 +62,16 @@ def test_parent_creates_a_report_for_siblings(
     assert {row["child_name"].split()[0] for row in rows} == {"Daan", "Sem"}
     assert all(row["is_late"] and row["routed_to_administration"] for row in rows)
     assert rows[0]["reported_by"] == "Sanne Parent"
-    assert len(mail.outbox) == 3  # both guardians of Daan, and Sem's parent once
+    recipients = sorted(m.to[0] for m in mail.outbox)
+    # one e-mail per guardian (Sanne for both children), and, late, the administration once
+    assert recipients == sorted(
+        [
+            personas.parent_a.email,
+            personas.separated_parent_a.email,
+            personas.parent_b.email,
+            personas.admin.email,
+        ]
+    )
 
 
 @pytest.mark.parametrize(

@@ -286,3 +286,26 @@ def test_siblings_at_two_schools_each_follow_their_own_schools_cut_off(personas,
     )
     late = {r.child.first_name: r.is_late for r in saved}
     assert late == {"Mila": False, "Noor": True}
+
+
+def test_late_report_is_routed_to_the_schools_administration_by_mail(
+    personas, clock, django_capture_on_commit_callbacks
+):
+    clock(NORMAL_MONDAY, 8, 16)
+    with django_capture_on_commit_callbacks(execute=True):
+        report(personas, start=NORMAL_MONDAY)
+    to_admin = [m for m in mail.outbox if m.to == [personas.admin.email]]
+    assert len(to_admin) == 1
+    assert to_admin[0].subject == "Te late absentiemelding: 1 kind"
+    assert "Daan" in to_admin[0].body
+    assert "na 08:15" in to_admin[0].body
+    assert personas.other_admin.email not in {m.to[0] for m in mail.outbox}
+
+
+def test_on_time_report_does_not_mail_the_administration(
+    personas, clock, django_capture_on_commit_callbacks
+):
+    clock(NORMAL_MONDAY, 8, 14, 59)
+    with django_capture_on_commit_callbacks(execute=True):
+        report(personas, start=NORMAL_MONDAY)
+    assert personas.admin.email not in {m.to[0] for m in mail.outbox}
