@@ -104,9 +104,16 @@ def _active_between(first, last):
     return AbsenceReport.objects.filter(withdrawn_at__isnull=True, start__lte=last, end__gte=first)
 
 
-def absent_today_for_staff(user) -> list[AbsenceReport]:
-    """Today's reports for the groups the user works in, each school on its own calendar."""
-    groups = list(audience.staffed_groups(user))
+@dataclass(frozen=True)
+class Today:
+    groups: list
+    reports: list
+
+
+def absent_today_for_staff(user) -> Today:
+    """Today's reports for the groups the user works in, each school on its own calendar.
+    One query per school the person works at, whatever the number of reports."""
+    groups = list(audience.staffed_groups(user).order_by("grade", "name"))
     if not groups:
         raise Http404
     reports = []
@@ -117,7 +124,7 @@ def absent_today_for_staff(user) -> list[AbsenceReport]:
         reports += _with_people(
             _active_between(today, today).filter(child__group_id__in=group_ids)
         ).order_by("child__group__grade", "child__group__name", "child__first_name")
-    return reports
+    return Today(groups=groups, reports=reports)
 
 
 @dataclass(frozen=True)

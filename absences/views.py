@@ -94,12 +94,12 @@ def report_withdraw(request, pk):
 
 def today_panel(request):
     """The "absent today" panel that the home page loads for teachers and assistants."""
-    reports = selectors.absent_today_for_staff(request.user)
+    today = selectors.absent_today_for_staff(request.user)
     # htmx asks for the panel alone; without JavaScript the link opens it as a page.
     template = (
         "absences/_today_panel.html" if request.headers.get("HX-Request") else "absences/today.html"
     )
-    return render(request, template, {"reports": reports})
+    return render(request, template, {"reports": today.reports, "groups": today.groups})
 
 
 def group_week(request, group_id):
