@@ -4,6 +4,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from absences.urls import api_urlpatterns as absences_api
 from accounts.urls import api_urlpatterns as accounts_api
 from groups.urls import api_urlpatterns as groups_api
 from messaging.kindgesprek.urls import api_urlpatterns as kindgesprek_api
@@ -12,7 +13,7 @@ admin.site.site_header = _("Schoolbrug administration")
 admin.site.site_title = _("Schoolbrug")
 admin.site.index_title = _("School administration")
 
-api_v1 = accounts_api + groups_api + kindgesprek_api
+api_v1 = accounts_api + groups_api + kindgesprek_api + absences_api
 
 urlpatterns = [
     path("", include("groups.urls")),
@@ -20,6 +21,7 @@ urlpatterns = [
     path("invitations/", include("invitations.urls")),
     path("privacy/", include("privacy.urls")),
     path("kindgesprek/", include("messaging.kindgesprek.urls")),
+    path("absences/", include("absences.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
