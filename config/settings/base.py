@@ -22,6 +22,7 @@ INSTALLED_APPS = [
     "media_sharing",
     "messaging",
     "absences",
+    "meetings",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
