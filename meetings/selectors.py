@@ -15,10 +15,12 @@ from dataclasses import dataclass, field
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from groups import selectors as group_selectors
 from groups.models import Child, Group
 
+from .formatting import local_text
 from .models import AgendaItem, AgendaToken, Booking, HelpRequest, HelpRole, HelpSignup, Round, Slot
 
 
@@ -93,6 +95,20 @@ def has_head_start(user, round_) -> bool:
     return family_children(user, round_).values("group_id").distinct().count() > 1
 
 
+def booking_window_error(user, round_, now):
+    """Why the user cannot book in this round right now, or None when they can."""
+    tz = round_.school.tz
+    if now >= round_.closes_at:
+        return _("Booking for this round closed on %(when)s.") % {
+            "when": local_text(round_.closes_at, tz)
+        }
+    if now >= round_.opens_at:
+        return None
+    if round_.early_opens_at and now >= round_.early_opens_at and has_head_start(user, round_):
+        return None
+    return _("Booking opens on %(when)s.") % {"when": local_text(round_.opens_at, tz)}
+
+
 def access_family_booking(user, booking_id) -> Booking:
     """A booking of one of the user's own children; 404 otherwise."""
     return _get_or_404(
@@ -111,6 +127,15 @@ def access_managed_booking(user, booking_id) -> Booking:
         ),
         booking_id,
     )
+
+
+def access_family_child(user, round_, child_id) -> Child:
+    """One of the user's own children invited to the round; 404 otherwise."""
+    return _get_or_404(family_children(user, round_).select_related("group"), child_id)
+
+
+def access_invited_child(round_, child_id) -> Child:
+    return _get_or_404(round_.invited_children.select_related("group"), child_id)
 
 
 def access_round_slot(round_, slot_id) -> Slot:

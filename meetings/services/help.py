@@ -11,8 +11,9 @@ from django.utils.translation import gettext_lazy
 from groups import selectors as group_selectors
 
 from .. import selectors
+from ..formatting import local_text
 from ..models import HelpReminder, HelpRequest, HelpRole, HelpSignup
-from .notify import local_text, notify_after_commit
+from .notify import notify_after_commit
 
 
 @transaction.atomic

@@ -3,12 +3,7 @@
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
-from django.utils import formats, timezone, translation
-
-
-def local_text(value, tz):
-    """A datetime as the school's wall-clock time, formatted for the active language."""
-    return formats.date_format(timezone.localtime(value, tz), "DATETIME_FORMAT")
+from django.utils import translation
 
 
 def notify_after_commit(users, subject, body, params):

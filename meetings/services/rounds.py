@@ -19,8 +19,9 @@ from groups import selectors as group_selectors
 from groups.models import StaffMembership
 
 from .. import selectors
+from ..formatting import local_text
 from ..models import Booking, Round, Slot
-from .notify import local_text, notify_after_commit
+from .notify import notify_after_commit
 
 
 class SlotTaken(ValidationError):
@@ -229,27 +230,10 @@ def round_create(
 # --- Booking rules --------------------------------------------------------------------------
 
 
-def _window_error(actor, round_, now):
-    tz = round_.school.tz
-    if now >= round_.closes_at:
-        return _("Booking for this round closed on %(when)s.") % {
-            "when": local_text(round_.closes_at, tz)
-        }
-    if now >= round_.opens_at:
-        return None
-    if (
-        round_.early_opens_at
-        and now >= round_.early_opens_at
-        and selectors.has_head_start(actor, round_)
-    ):
-        return None
-    return _("Booking opens on %(when)s.") % {"when": local_text(round_.opens_at, tz)}
-
-
 def _check_parent_may_book(actor, round_, child, slot, now):
     if not selectors.family_children(actor, round_).filter(pk=child.pk).exists():
         raise ValidationError(_("This child is not invited to this round."))
-    error = _window_error(actor, round_, now)
+    error = selectors.booking_window_error(actor, round_, now)
     if error:
         raise ValidationError(error)
     _check_slot_fits(round_, child, slot)
@@ -352,6 +336,14 @@ def booking_move(*, actor, booking, slot, now=None) -> Booking:
     return booking
 
 
+def booking_book(*, actor, slot, child, now=None) -> Booking:
+    """Book `slot` for the child, or move the family's existing booking there."""
+    current = Booking.objects.filter(round_id=slot.round_id, child=child).first()
+    if current is None:
+        return booking_create(actor=actor, slot=slot, child=child, now=now)
+    return booking_move(actor=actor, booking=current, slot=slot, now=now)
+
+
 def _tell_family_change(actor, booking):
     _tell(
         _other_guardians(actor, booking.child),
@@ -369,7 +361,7 @@ def _tell_family_change(actor, booking):
 def booking_cancel(*, actor, booking, now=None) -> None:
     """A guardian cancels the family's booking while booking is open."""
     now = now or timezone.now()
-    error = _window_error(actor, booking.round, now)
+    error = selectors.booking_window_error(actor, booking.round, now)
     if error:
         raise ValidationError(error)
     _tell(

@@ -2,6 +2,7 @@ import datetime
 import zoneinfo
 
 import pytest
+import time_machine
 
 from groups.models import StaffMembership
 from meetings.services.rounds import SlotPlan, round_create
@@ -80,3 +81,9 @@ def world(personas):
 @pytest.fixture
 def meeting_round(world):
     return world.make_round()
+
+
+@pytest.fixture
+def after_opening():
+    with time_machine.travel(AFTER_OPENING, tick=False):
+        yield

@@ -1,0 +1,30 @@
+from django.urls import path
+
+from . import views
+
+app_name = "meetings"
+
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("rounds/new/", views.round_create, name="round-create"),
+    path("rounds/<int:pk>/", views.round_detail, name="round"),
+    path("rounds/<int:pk>/book/", views.book, name="book"),
+    path("rounds/<int:pk>/schedule/", views.schedule, name="schedule"),
+    path("rounds/<int:pk>/schedule.csv", views.schedule_csv, name="schedule-csv"),
+    path("rounds/<int:pk>/assign/", views.assign, name="assign"),
+    path("bookings/<int:pk>/cancel/", views.booking_cancel, name="booking-cancel"),
+    path("bookings/<int:pk>/calendar.ics", views.booking_ics, name="booking-ics"),
+    path("bookings/<int:pk>/move/", views.staff_move, name="staff-move"),
+    path("bookings/<int:pk>/staff-cancel/", views.staff_cancel, name="staff-cancel"),
+    path("help/new/", views.help_create, name="help-create"),
+    path("help/<int:pk>/", views.help_detail, name="help"),
+    path("help/roles/<int:pk>/signup/", views.help_signup, name="help-signup"),
+    path("help/signups/<int:pk>/withdraw/", views.help_withdraw, name="help-withdraw"),
+    path("agenda/", views.agenda, name="agenda"),
+    path("agenda/new/", views.agenda_create, name="agenda-create"),
+    path("agenda/link/", views.agenda_token, name="agenda-token"),
+    path("agenda/link/revoke/", views.agenda_token_revoke, name="agenda-token-revoke"),
+    path("agenda/feed/<str:token>.ics", views.agenda_feed, name="agenda-feed"),
+]
+
+api_urlpatterns = []
