@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import api, views
 
 app_name = "meetings"
 
@@ -27,4 +27,31 @@ urlpatterns = [
     path("agenda/feed/<str:token>.ics", views.agenda_feed, name="agenda-feed"),
 ]
 
-api_urlpatterns = []
+api_urlpatterns = [
+    path("meetings/rounds/", api.RoundList.as_view(), name="api-meetings-rounds"),
+    path("meetings/rounds/<int:pk>/family/", api.FamilyRound.as_view(), name="api-meetings-family"),
+    path(
+        "meetings/rounds/<int:pk>/bookings/",
+        api.BookingCreate.as_view(),
+        name="api-meetings-book",
+    ),
+    path(
+        "meetings/rounds/<int:pk>/schedule/",
+        api.RoundSchedule.as_view(),
+        name="api-meetings-schedule",
+    ),
+    path("meetings/bookings/<int:pk>/", api.BookingDetail.as_view(), name="api-meetings-booking"),
+    path("meetings/help/", api.HelpRequestList.as_view(), name="api-meetings-help-list"),
+    path("meetings/help/<int:pk>/", api.HelpRequestDetail.as_view(), name="api-meetings-help"),
+    path(
+        "meetings/help/roles/<int:pk>/signups/",
+        api.HelpSignupCreate.as_view(),
+        name="api-meetings-help-signup",
+    ),
+    path(
+        "meetings/help/signups/<int:pk>/",
+        api.HelpSignupDetail.as_view(),
+        name="api-meetings-help-withdraw",
+    ),
+    path("meetings/agenda/", api.AgendaList.as_view(), name="api-meetings-agenda"),
+]
