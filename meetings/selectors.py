@@ -350,7 +350,8 @@ def has_agenda_token(user) -> bool:
     return AgendaToken.objects.filter(user=user).exists()
 
 
-def agenda_groups_for_staff(user) -> QuerySet[Group]:
+def manageable_groups(user) -> QuerySet[Group]:
+    """Groups the user may plan rounds, help requests and agenda items for."""
     return Group.objects.filter(id__in=_managed_group_ids(user)).select_related("school")
 
 

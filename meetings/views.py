@@ -43,7 +43,7 @@ def index(request):
         {
             "rounds": selectors.rounds_overview(user),
             "help_requests": list(selectors.visible_help_requests(user)[:50]),
-            "can_plan": selectors.agenda_groups_for_staff(user).exists(),
+            "can_plan": selectors.manageable_groups(user).exists(),
         },
     )
 
@@ -61,7 +61,7 @@ def _staff_choices(groups):
 
 
 def round_create(request):
-    groups = selectors.agenda_groups_for_staff(request.user).order_by("grade", "name")
+    groups = selectors.manageable_groups(request.user).order_by("grade", "name")
     if not groups.exists():
         raise PermissionDenied
     staff = _staff_choices(groups)
@@ -191,16 +191,10 @@ def schedule_csv(request, pk):
     for slot in plan.slots:
         start, end = slot.starts_at.astimezone(tz), slot.ends_at.astimezone(tz)
         child = slot.booking.child.full_name if slot.booking else ""
+        texts = [slot.staff.full_name, slot.room, slot.group.name, child]
         writer.writerow(
-            [
-                f"{start:%Y-%m-%d}",
-                f"{start:%H:%M}",
-                f"{end:%H:%M}",
-                slot.staff.full_name,
-                slot.room,
-                slot.group.name,
-                _csv_safe(child),
-            ]
+            [f"{start:%Y-%m-%d}", f"{start:%H:%M}", f"{end:%H:%M}"]
+            + [_csv_safe(text) for text in texts]
         )
     return reply
 
@@ -257,7 +251,7 @@ def staff_cancel(request, pk):
 
 
 def help_create(request):
-    groups = selectors.agenda_groups_for_staff(request.user).order_by("grade", "name")
+    groups = selectors.manageable_groups(request.user).order_by("grade", "name")
     if not groups.exists():
         raise PermissionDenied
     data = request.POST if request.method == "POST" else None
@@ -328,13 +322,13 @@ def agenda(request):
             "items": list(selectors.agenda_for_user(request.user, since=since)[:200]),
             "has_children": group_selectors.children_of_guardian(request.user).exists(),
             "has_token": selectors.has_agenda_token(request.user),
-            "can_plan": selectors.agenda_groups_for_staff(request.user).exists(),
+            "can_plan": selectors.manageable_groups(request.user).exists(),
         },
     )
 
 
 def agenda_create(request):
-    groups = selectors.agenda_groups_for_staff(request.user).order_by("grade", "name")
+    groups = selectors.manageable_groups(request.user).order_by("grade", "name")
     if not groups.exists():
         raise PermissionDenied
     schools = School.objects.filter(id__in=groups.values("school_id"))

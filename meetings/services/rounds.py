@@ -9,6 +9,7 @@ import datetime
 import itertools
 from dataclasses import dataclass, field
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -204,11 +205,15 @@ def round_create(
             Slot.objects.bulk_create(slots)
     except IntegrityError as exc:  # the PostgreSQL exclusion constraint, if Python missed it
         raise ValidationError({"slots": _("Two meetings of one person overlap.")}) from exc
-    guardians = group_selectors.User.objects.filter(
-        is_active=True,
-        guardianships__child__in=children,
-        guardianships__receives_communication=True,
-    ).distinct()
+    guardians = (
+        get_user_model()
+        .objects.filter(
+            is_active=True,
+            guardianships__child__in=children,
+            guardianships__receives_communication=True,
+        )
+        .distinct()
+    )
     tz = school.tz
     notify_after_commit(
         list(guardians),

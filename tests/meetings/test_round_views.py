@@ -1,4 +1,5 @@
 import datetime
+import re
 
 import pytest
 from django.core import mail
@@ -369,3 +370,25 @@ def test_only_group_staff_move_or_cancel(meeting_round, world, login, persona):
     cancel = client.post(reverse("meetings:staff-cancel", args=[booking.pk]), {"reason": "x"})
     assert (move.status_code, cancel.status_code) == (404, 404)
     assert Booking.objects.get().slot.starts_at.astimezone(AMS).minute == 0
+
+
+def test_csv_cells_never_start_a_formula(meeting_round, world, login, after_opening):
+    p = world.p
+    p.child_a.first_name = "=HYPERLINK"
+    p.child_a.save()
+    _book(meeting_round, p.parent_a, p.child_a, 15, 0)
+    body = login(p.teacher_a).get(reverse("meetings:schedule-csv", args=[meeting_round.pk]))
+    assert ",'=HYPERLINK " in body.content.decode()
+
+
+def test_calendar_subscription_includes_the_familys_bookings(
+    meeting_round, world, login, after_opening
+):
+    p = world.p
+    _book(meeting_round, p.parent_a, p.child_a, 15, 0)
+    client = login(p.separated_parent_a)
+    page = client.post(reverse("meetings:agenda-token")).content.decode()
+    feed_url = re.search(r'value="(http[^"]+\.ics)"', page).group(1)
+    body = client.get(feed_url).content.decode()
+    assert "SUMMARY:Rapportgesprekken: Daan" in body
+    assert "LOCATION:Lokaal 5" in body
