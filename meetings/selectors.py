@@ -161,7 +161,8 @@ class FamilyPage:
         return sorted({s.starts_at.date() for plan in self.children for s in plan.free_slots})
 
 
-BACK_TO_BACK_GAP = datetime.timedelta(minutes=15)
+# A short walk between two classrooms still counts as back to back.
+BACK_TO_BACK_GAP = datetime.timedelta(minutes=5)
 
 
 def family_page(user, round_) -> FamilyPage:
