@@ -285,7 +285,8 @@ def _place(*, round_, slot, child, actor, booking=None):
                     round=round_, slot=locked, child=child, booked_by=actor
                 )
             else:
-                Booking.objects.select_for_update().filter(pk=booking.pk).get()
+                if not Booking.objects.select_for_update().filter(pk=booking.pk).exists():
+                    raise ValidationError(_("This meeting was cancelled in the meantime."))
                 booking.slot = locked
                 booking.booked_by = actor
                 booking.save(update_fields=["slot", "booked_by", "updated_at"])

@@ -407,3 +407,18 @@ def test_parallel_transactions_never_double_book(personas):
     assert results.count("booked") == 1
     assert results.count(("taken", 3)) == len(families) - 1
     assert Booking.objects.filter(slot=target).count() == 1
+
+
+def test_moving_a_booking_cancelled_meanwhile_is_a_clear_message(meeting_round, world):
+    p = world.p
+    with time_machine.travel(AFTER_OPENING, tick=False):
+        booking = services.booking_create(
+            actor=p.parent_a, slot=_slot(meeting_round, p.group_a, 15, 0), child=p.child_a
+        )
+        Booking.objects.filter(pk=booking.pk).delete()  # the other guardian, a moment earlier
+        with pytest.raises(ValidationError) as info:
+            services.booking_move(
+                actor=p.parent_a, booking=booking, slot=_slot(meeting_round, p.group_a, 15, 10)
+            )
+    assert "in de tussentijd geannuleerd" in info.value.messages[0]
+    assert Booking.objects.count() == 0
