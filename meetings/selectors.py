@@ -12,13 +12,14 @@ import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
 from groups import selectors as group_selectors
-from groups.models import Child, Group
+from groups.models import Child, Group, School
 
 from .formatting import local_text
 from .models import AgendaItem, AgendaToken, Booking, HelpRequest, HelpRole, HelpSignup, Round, Slot
@@ -354,6 +355,35 @@ def has_agenda_token(user) -> bool:
 def manageable_groups(user) -> QuerySet[Group]:
     """Groups the user may plan rounds, help requests and agenda items for."""
     return Group.objects.filter(id__in=_managed_group_ids(user)).select_related("school")
+
+
+def access_manageable_group(user, group_id) -> Group:
+    """A group the user may plan for; 404 otherwise."""
+    return _get_or_404(manageable_groups(user), group_id)
+
+
+def access_manageable_school(user, school_id):
+    """A school where the user manages at least one group; 404 otherwise."""
+    return _get_or_404(
+        School.objects.filter(id__in=manageable_groups(user).values("school_id")), school_id
+    )
+
+
+def school_staff(schools) -> QuerySet:
+    """Active people with a staff role at any of these schools."""
+    return (
+        get_user_model()
+        .objects.filter(staff_memberships__school__in=schools, is_active=True)
+        .distinct()
+        .order_by("full_name")
+    )
+
+
+def resolve_ids(queryset, ids):
+    """The rows for these ids, or None when any id is unknown or out of reach."""
+    wanted = set(ids)
+    rows = list(queryset.filter(pk__in=wanted))
+    return rows if len(rows) == len(wanted) else None
 
 
 def rounds_overview(user):

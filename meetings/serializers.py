@@ -106,3 +106,72 @@ class AgendaItemSerializer(serializers.ModelSerializer):
     class Meta:
         model = AgendaItem
         fields = ["id", "school_id", "group_id", "date", "end_date", "title", "kind", "description"]
+
+
+class BreakSerializer(serializers.Serializer):
+    start = serializers.TimeField()
+    end = serializers.TimeField()
+
+
+class SlotPlanSerializer(serializers.Serializer):
+    group_id = serializers.IntegerField()
+    staff_id = serializers.IntegerField()
+    room = serializers.CharField(max_length=64, required=False, allow_blank=True, default="")
+    day = serializers.DateField()
+    start = serializers.TimeField()
+    end = serializers.TimeField()
+    breaks = BreakSerializer(many=True, required=False, default=list)
+
+
+class RoundCreateSerializer(serializers.Serializer):
+    """Ids are resolved against what the person may manage; unknown ids are refused."""
+
+    title = serializers.CharField(max_length=150)
+    purpose = serializers.CharField(required=False, allow_blank=True, default="")
+    duration_minutes = serializers.IntegerField(min_value=5, max_value=120)
+    group_ids = serializers.ListField(child=serializers.IntegerField(), min_length=1)
+    child_ids = serializers.ListField(
+        child=serializers.IntegerField(), required=False, default=list
+    )
+    opens_at = serializers.DateTimeField()
+    early_opens_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    closes_at = serializers.DateTimeField()
+    plans = SlotPlanSerializer(many=True, min_length=1)
+
+
+class AssignSerializer(serializers.Serializer):
+    child = serializers.IntegerField()
+    slot = serializers.IntegerField()
+
+
+class StaffMoveSerializer(serializers.Serializer):
+    slot = serializers.IntegerField()
+    reason = serializers.CharField(max_length=500)
+
+
+class ReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=500)
+
+
+class HelpRoleInputSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=80)
+    needed = serializers.IntegerField(min_value=1, max_value=100)
+
+
+class HelpRequestCreateSerializer(serializers.Serializer):
+    group_id = serializers.IntegerField()
+    title = serializers.CharField(max_length=150)
+    description = serializers.CharField(required=False, allow_blank=True, default="")
+    date = serializers.DateField()
+    closes_at = serializers.DateTimeField()
+    roles = HelpRoleInputSerializer(many=True, min_length=1)
+
+
+class AgendaItemCreateSerializer(serializers.Serializer):
+    school_id = serializers.IntegerField()
+    group_id = serializers.IntegerField(required=False, allow_null=True, default=None)
+    date = serializers.DateField()
+    end_date = serializers.DateField(required=False, allow_null=True, default=None)
+    title = serializers.CharField(max_length=150)
+    kind = serializers.ChoiceField(choices=AgendaItem.Kind.choices)
+    description = serializers.CharField(required=False, allow_blank=True, default="")

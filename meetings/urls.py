@@ -29,6 +29,24 @@ urlpatterns = [
 
 api_urlpatterns = [
     path("meetings/rounds/", api.RoundList.as_view(), name="api-meetings-rounds"),
+    path("meetings/rounds/new/", api.RoundCreate.as_view(), name="api-meetings-round-create"),
+    path(
+        "meetings/rounds/<int:pk>/assign/",
+        api.AssignBooking.as_view(),
+        name="api-meetings-assign",
+    ),
+    path(
+        "meetings/bookings/<int:pk>/move/",
+        api.StaffMove.as_view(),
+        name="api-meetings-staff-move",
+    ),
+    path(
+        "meetings/bookings/<int:pk>/staff-cancel/",
+        api.StaffCancel.as_view(),
+        name="api-meetings-staff-cancel",
+    ),
+    path("meetings/help/new/", api.HelpRequestCreate.as_view(), name="api-meetings-help-create"),
+    path("meetings/agenda/new/", api.AgendaItemCreate.as_view(), name="api-meetings-agenda-create"),
     path("meetings/rounds/<int:pk>/family/", api.FamilyRound.as_view(), name="api-meetings-family"),
     path(
         "meetings/rounds/<int:pk>/bookings/",

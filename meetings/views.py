@@ -3,7 +3,6 @@
 import csv
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
@@ -51,20 +50,11 @@ def index(request):
 # --- Rounds ---------------------------------------------------------------------------------
 
 
-def _staff_choices(groups):
-    return (
-        get_user_model()
-        .objects.filter(staff_memberships__school__in=groups.values("school_id"), is_active=True)
-        .distinct()
-        .order_by("full_name")
-    )
-
-
 def round_create(request):
     groups = selectors.manageable_groups(request.user).order_by("grade", "name")
     if not groups.exists():
         raise PermissionDenied
-    staff = _staff_choices(groups)
+    staff = selectors.school_staff(groups.values("school_id"))
     data = request.POST if request.method == "POST" else None
     form = RoundForm(data, groups=groups)
     plans = SlotPlanFormSet(data, groups=groups, staff=staff, prefix="slots")
