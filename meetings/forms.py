@@ -129,26 +129,10 @@ class BaseSlotPlanFormSet(forms.BaseFormSet):
     def get_form_kwargs(self, index):
         return {"groups": self._groups, "staff": self._staff}
 
-    @property
-    def empty_form(self):
-        return self.form(
-            auto_id=self.auto_id,
-            prefix=self.add_prefix("__prefix__"),
-            empty_permitted=True,
-            use_required_attribute=False,
-            groups=self._groups,
-            staff=self._staff,
-            renderer=self.renderer,
-        )
-
 
 SlotPlanFormSet = forms.formset_factory(
     SlotPlanForm, formset=BaseSlotPlanFormSet, extra=2, min_num=1, validate_min=True
 )
-
-
-class ReasonForm(forms.Form):
-    reason = forms.CharField(label=_("Reason for the family"), max_length=500)
 
 
 class HelpRequestForm(forms.Form):

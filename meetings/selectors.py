@@ -157,10 +157,6 @@ class FamilyPage:
     children: list
     head_start: bool
 
-    @property
-    def days(self):
-        return sorted({s.starts_at.date() for plan in self.children for s in plan.free_slots})
-
 
 # A short walk between two classrooms still counts as back to back.
 BACK_TO_BACK_GAP = datetime.timedelta(minutes=5)

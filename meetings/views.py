@@ -19,7 +19,6 @@ from . import ics, selectors
 from .forms import (
     AgendaItemForm,
     HelpRequestForm,
-    ReasonForm,
     RoundForm,
     SlotPlanFormSet,
     parse_day,
@@ -161,7 +160,6 @@ def schedule(request, pk):
         {
             "schedule": selectors.schedule(request.user, round_, day=day),
             "day": day,
-            "reason_form": ReasonForm(),
             "tz": round_.school.time_zone,
         },
     )

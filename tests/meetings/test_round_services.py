@@ -422,3 +422,21 @@ def test_moving_a_booking_cancelled_meanwhile_is_a_clear_message(meeting_round, 
             )
     assert "in de tussentijd geannuleerd" in info.value.messages[0]
     assert Booking.objects.count() == 0
+
+
+def test_opening_right_after_the_clocks_go_forward(world):
+    """Opening at 03:00 summer time on the switch night: 01:59 winter time is one minute
+    earlier, although the wall clock jumps an hour."""
+    p = world.p
+    opens = datetime.datetime(2027, 3, 28, 3, 0, tzinfo=AMS)
+    round_ = world.make_round(
+        opens_at=opens, early_opens_at=None, closes_at=opens + datetime.timedelta(days=1)
+    )
+    slot = _slot(round_, p.group_a, 15, 0)
+    with time_machine.travel(datetime.datetime(2027, 3, 28, 1, 59, tzinfo=AMS), tick=False):
+        with pytest.raises(ValidationError) as info:
+            services.booking_create(actor=p.parent_a, slot=slot, child=p.child_a)
+        assert "28 maart 2027 03:00" in info.value.messages[0]
+    with time_machine.travel(opens, tick=False):
+        services.booking_create(actor=p.parent_a, slot=slot, child=p.child_a)
+    assert Booking.objects.count() == 1
