@@ -149,6 +149,7 @@ class ChildPlan:
     booking: object = None
     free_slots: list = field(default_factory=list)
     suggestions: list = field(default_factory=list)
+    clashes: set = field(default_factory=set)
 
 
 @dataclass
@@ -195,8 +196,20 @@ def family_page(user, round_) -> FamilyPage:
                 for other in siblings
             )
         ]
+        # A parent cannot sit in two classrooms at once.
+        clashes = {
+            slot.pk
+            for slot in options
+            if any(slot.starts_at < o.ends_at and o.starts_at < slot.ends_at for o in siblings)
+        }
         plans.append(
-            ChildPlan(child=child, booking=booking, free_slots=options, suggestions=suggestions)
+            ChildPlan(
+                child=child,
+                booking=booking,
+                free_slots=options,
+                suggestions=suggestions,
+                clashes=clashes,
+            )
         )
     head_start = len({c.group_id for c in children}) > 1
     return FamilyPage(round=round_, children=plans, head_start=head_start)

@@ -45,6 +45,12 @@ class ChildPlanSerializer(serializers.Serializer):
     booking = BookingSerializer(allow_null=True)
     free_slots = SlotSerializer(many=True)
     suggestions = SlotSerializer(many=True)
+    clash_slot_ids = serializers.SerializerMethodField(
+        help_text="Free times that overlap a sibling's meeting."
+    )
+
+    def get_clash_slot_ids(self, plan) -> list[int]:
+        return sorted(plan.clashes)
 
 
 class FamilyPageSerializer(serializers.Serializer):

@@ -137,6 +137,8 @@ def test_siblings_side_by_side_with_back_to_back_suggestions(
     assert "15:10–15:20" in suggestions
     assert "15:00–15:10" not in suggestions  # ten minutes of waiting is not back to back
     assert "15:20–15:30" not in suggestions  # the same time as the sibling's meeting
+    free = content.split("Vrije tijden")[1]
+    assert re.search(r"15:20–15:30[^<]*<span[^>]*>\(tegelijk met het gesprek van", free)
 
 
 def test_outsider_and_uninvited_parent_get_404(meeting_round, world, login):
