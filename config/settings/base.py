@@ -26,6 +26,7 @@ INSTALLED_APPS = [
     "media_sharing",
     "messaging",
     "absences",
+    "meetings",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -233,6 +234,12 @@ CELERY_BEAT_SCHEDULE = {
     "kindgesprek-due-notifications": {
         "task": "kindgesprek.send_due_notifications",
         "schedule": 60.0,
+    },
+    # Help needed tomorrow: a reminder to the parents who signed up, at a decent hour the
+    # evening before (claimed per parent, so a rerun sends nothing twice).
+    "meetings-help-reminders": {
+        "task": "meetings.tasks.send_help_reminders",
+        "schedule": crontab(minute=0, hour=18),
     },
     # Monday 07:00 (CELERY_TIMEZONE): the weekly personal-message overview for teachers.
     "kindgesprek-coach-summaries": {
