@@ -6,16 +6,18 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from accounts.urls import api_urlpatterns as accounts_api
 from groups.urls import api_urlpatterns as groups_api
+from messaging.urls import api_urlpatterns as messaging_api
 
 admin.site.site_header = _("Schoolbrug administration")
 admin.site.site_title = _("Schoolbrug")
 admin.site.index_title = _("School administration")
 
-api_v1 = accounts_api + groups_api
+api_v1 = accounts_api + groups_api + messaging_api
 
 urlpatterns = [
     path("", include("groups.urls")),
     path("accounts/", include("accounts.urls")),
+    path("messages/", include("messaging.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
