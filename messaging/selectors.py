@@ -13,7 +13,8 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
@@ -252,12 +253,8 @@ def feed_page(user, *, child_id=None, cursor=None, size=FEED_PAGE_SIZE) -> FeedP
 
 
 def _count(queryset):
-    from django.db.models import IntegerField, Subquery
-
-    return Subquery(
-        queryset.order_by().values("post").annotate(n=Count("id")).values("n"),
-        output_field=IntegerField(),
-    )
+    counted = queryset.order_by().values("post").annotate(n=Count("id")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
 # --- read receipts ------------------------------------------------------------------------

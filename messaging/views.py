@@ -229,7 +229,7 @@ def report_comment(request, pk):
 
 @require_GET
 def moderation(request):
-    if not selectors.moderated_posts(request.user).exists():
+    if not selectors.postable_groups(request.user).exists():
         raise Http404
     return render(
         request, "messaging/moderation.html", {"reports": selectors.open_reports(request.user)}
