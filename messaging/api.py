@@ -36,6 +36,7 @@ class FeedPageSerializer(serializers.Serializer):
 
 class PostList(APIView):
     @extend_schema(
+        operation_id="posts_list",
         summary="The person's feed",
         description=(
             "Posts the person may see, newest first: for parents the groups of their "
