@@ -13,7 +13,17 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import (
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
@@ -32,17 +42,28 @@ def _posts_for_groups(group_ids) -> QuerySet:
     return PostAudience.objects.filter(group_id__in=group_ids).values("post_id")
 
 
-def _guardian_q(user, children=None) -> Q:
-    children = children if children is not None else group_selectors.children_of_guardian(user)
+def _guardian_q(group_ids, school_ids) -> Q:
+    """Published, not hidden posts for these groups, and school-wide posts of these schools.
+    The arguments are id lists or subqueries."""
     return Q(publish_at__lte=timezone.now(), hidden_at__isnull=True) & (
-        Q(id__in=_posts_for_groups(children.values("group_id")))
-        | Q(is_school_wide=True, school_id__in=children.values("school_id"))
+        Q(id__in=_posts_for_groups(group_ids)) | Q(is_school_wide=True, school_id__in=school_ids)
     )
 
 
-def _staff_q(user) -> Q:
-    return Q(id__in=_posts_for_groups(group_selectors.staffed_groups(user).values("id"))) | Q(
-        school_id__in=group_selectors.led_schools(user).values("id")
+def _staff_q(group_ids, school_ids) -> Q:
+    """Every post of the groups a person works in and of the schools they lead."""
+    return Q(id__in=_posts_for_groups(group_ids)) | Q(school_id__in=school_ids)
+
+
+def _guardian_q_for(user) -> Q:
+    children = group_selectors.children_of_guardian(user)
+    return _guardian_q(children.values("group_id"), children.values("school_id"))
+
+
+def _staff_q_for(user) -> Q:
+    return _staff_q(
+        group_selectors.staffed_groups(user).values("id"),
+        group_selectors.led_schools(user).values("id"),
     )
 
 
@@ -50,7 +71,7 @@ def visible_posts(user) -> QuerySet[Post]:
     """Every post the user may open. Subqueries only: one query when evaluated."""
     if not (user and user.is_authenticated and user.is_active):
         return Post.objects.none()
-    return Post.objects.filter(_guardian_q(user) | _staff_q(user))
+    return Post.objects.filter(_guardian_q_for(user) | _staff_q_for(user))
 
 
 def moderated_posts(user) -> QuerySet[Post]:
@@ -58,7 +79,7 @@ def moderated_posts(user) -> QuerySet[Post]:
     school's direction and administration."""
     if not (user and user.is_authenticated and user.is_active):
         return Post.objects.none()
-    return Post.objects.filter(_staff_q(user))
+    return Post.objects.filter(_staff_q_for(user))
 
 
 def access_post(user, post_id) -> Post:
@@ -190,29 +211,52 @@ class FeedPage:
     next_cursor: str | None
     children: list
     child: object = None
+    can_post: bool = False
+
+
+def _staff_ids(user) -> tuple[set, set]:
+    """Ids of the groups the user works in and of the schools they lead, in one query."""
+    nothing = Value(None, output_field=IntegerField())
+    rows = (
+        group_selectors.staffed_groups(user)
+        .order_by()
+        .values_list("id", nothing)
+        .union(group_selectors.led_schools(user).order_by().values_list(nothing, "id"), all=True)
+    )
+    groups, schools = set(), set()
+    for group_id, school_id in rows:
+        if group_id is not None:
+            groups.add(group_id)
+        if school_id is not None:
+            schools.add(school_id)
+    return groups, schools
 
 
 def feed_page(user, *, child_id=None, cursor=None, size=FEED_PAGE_SIZE) -> FeedPage:
     """One page of the user's feed, newest first, keyset-paginated on (publish_at, id).
 
-    Four queries whatever the number of posts, comments or reads: the children, the posts
-    (with unread flag and comment count), their audience groups and their attachments.
+    Five queries whatever the number of posts, comments or reads: the children, the staff
+    roles, the posts (with unread flag and comment count), their audience groups and their
+    attachments.
     """
     children = list(group_selectors.children_of_guardian(user).order_by("first_name"))
+    staff_group_ids, led_school_ids = _staff_ids(user)
     child = None
     if child_id is not None:
         child = next((c for c in children if str(c.pk) == str(child_id)), None)
         if child is None:
             raise Http404
-        posts = Post.objects.filter(
-            Q(publish_at__lte=timezone.now(), hidden_at__isnull=True)
-            & (
-                Q(id__in=_posts_for_groups([child.group_id]))
-                | Q(is_school_wide=True, school_id=child.school_id)
-            )
-        )
+        audience = _guardian_q([child.group_id], [child.school_id])
     else:
-        posts = visible_posts(user).filter(hidden_at__isnull=True)
+        # The same rules as visible_posts, with the ids already in hand: a simpler query.
+        audience = Q(pk__in=[])
+        if children:
+            audience |= _guardian_q(
+                {kid.group_id for kid in children}, {kid.school_id for kid in children}
+            )
+        if staff_group_ids or led_school_ids:
+            audience |= _staff_q(staff_group_ids, led_school_ids)
+    posts = Post.objects.filter(audience, hidden_at__isnull=True)
     position = decode_cursor(cursor)
     if position is not None:
         moment, pk = position
@@ -249,6 +293,7 @@ def feed_page(user, *, child_id=None, cursor=None, size=FEED_PAGE_SIZE) -> FeedP
         next_cursor=encode_cursor(rows[-1]) if has_more else None,
         children=children,
         child=child,
+        can_post=bool(staff_group_ids or led_school_ids),
     )
 
 

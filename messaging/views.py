@@ -45,7 +45,6 @@ def feed(request):
     context = {"page": page}
     if request.headers.get("HX-Request"):
         return render(request, "messaging/_feed_items.html", context)
-    context["can_post"] = selectors.postable_groups(request.user).exists()
     return render(request, "messaging/feed.html", context)
 
 

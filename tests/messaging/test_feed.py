@@ -140,7 +140,7 @@ def test_feed_page_query_count_is_flat(personas, login, django_assert_num_querie
     _bulk_posts(personas, posts, comments_per_post=comments)
     client = login(personas.parent_a)
     client.get(reverse("messaging:feed"))  # warm the session
-    # session, user, children, can-post check, posts, audience, attachments
+    # session, user, children, staff roles, posts, audience groups, attachments
     with django_assert_num_queries(7):
         response = client.get(reverse("messaging:feed"))
     assert response.status_code == 200
@@ -152,7 +152,7 @@ def test_older_posts_page_query_count_is_flat(personas, login, django_assert_num
     _bulk_posts(personas, posts)
     client = login(personas.parent_a)
     first = selectors.feed_page(personas.parent_a)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         response = client.get(
             reverse("messaging:feed"), {"after": first.next_cursor}, headers={"HX-Request": "true"}
         )
