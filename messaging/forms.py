@@ -94,6 +94,21 @@ class PostEditForm(forms.Form):
         label=_("Text"), max_length=BODY_MAX, widget=forms.Textarea(attrs={"rows": 8})
     )
     allow_reactions = forms.BooleanField(label=_("Parents may react"), required=False)
+    publish_at = forms.DateTimeField(
+        label=_("Publish at"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+
+    def __init__(self, *args, post, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.school = post.school
+        if post.published:
+            # A published post stays where it is in the feed; only a scheduled one moves.
+            del self.fields["publish_at"]
+
+    def clean_publish_at(self):
+        value = self.cleaned_data["publish_at"]
+        return timezone.make_naive(value).replace(tzinfo=self.school.tz)
 
 
 class CommentForm(forms.Form):

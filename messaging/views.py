@@ -4,6 +4,7 @@ import json
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -121,11 +122,21 @@ def post_create(request):
 @require_http_methods(["GET", "POST"])
 def post_edit(request, pk):
     post = selectors.access_own_post(request.user, pk)
-    initial = {"title": post.title, "body": post.body, "allow_reactions": post.allow_reactions}
-    form = PostEditForm(request.POST or None, initial=initial)
+    initial = {
+        "title": post.title,
+        "body": post.body,
+        "allow_reactions": post.allow_reactions,
+        "publish_at": timezone.localtime(post.publish_at, post.school.tz).replace(tzinfo=None),
+    }
+    form = PostEditForm(request.POST or None, initial=initial, post=post)
     if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        publish_at = data.pop("publish_at", None)
         try:
-            services.post_update(actor=request.user, post=post, **form.cleaned_data)
+            with transaction.atomic():
+                services.post_update(actor=request.user, post=post, **data)
+                if publish_at is not None and publish_at != post.publish_at:
+                    services.post_schedule(actor=request.user, post=post, publish_at=publish_at)
         except ValidationError as error:
             _form_errors(form, error)
         else:

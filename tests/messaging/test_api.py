@@ -264,3 +264,15 @@ def test_schema_describes_the_feed(as_):
     schema = as_("teacher_a").get(reverse("api-schema")).content.decode()
     assert "/api/v1/posts/" in schema
     assert "Keyset-paginated" in schema
+
+
+@pytest.mark.parametrize("posts", [20, 300])
+def test_feed_api_query_count_is_flat(as_, personas, post_for, django_assert_num_queries, posts):
+    from .test_feed import _bulk_posts
+
+    _bulk_posts(personas, posts, comments_per_post=2)
+    client = as_("parent_a")
+    # children, staff roles, posts, audience groups, attachments
+    with django_assert_num_queries(5):
+        response = client.get(reverse("api-post-list"))
+    assert len(response.json()["results"]) == 20

@@ -110,3 +110,21 @@ def test_parent_reports_a_comment_and_direction_hides_it(page, browser_login, pe
     comment.refresh_from_db()
     assert comment.hidden_at is not None
     assert Comment.objects.filter(hidden_at__isnull=True).count() == 0
+
+
+def test_older_posts_load_in_place(page, browser_login, personas):
+    for n in range(21):
+        services.post_publish(
+            actor=personas.teacher_a,
+            school=personas.school,
+            group_ids=[personas.group_a.pk],
+            title=f"Weekbericht {n}",
+            body="Tekst",
+        )
+    browser_login("parent.a@example.org")
+    page.get_by_role("link", name="Berichten", exact=True).click()
+    expect(page.locator("[data-post-id]")).to_have_count(20)
+    page.get_by_role("link", name="Oudere berichten").click()
+    expect(page.locator("[data-post-id]")).to_have_count(21)
+    expect(page.get_by_role("link", name="Weekbericht 0")).to_be_visible()
+    assert page.url.endswith("/messages/")  # htmx swapped the list; no page load

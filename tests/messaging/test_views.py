@@ -448,3 +448,35 @@ def test_attachment_of_hidden_post_is_gone_for_parents(login, personas, post):
         reverse("messaging:attachment", args=[post.attachments.get().pk])
     )
     assert response.status_code == 404
+
+
+@time_machine.travel(datetime.datetime(2026, 11, 20, 12, 0, tzinfo=AMS), tick=False)
+def test_edit_moves_a_scheduled_post(login, personas, post_for):
+    post = post_for(publish_at=datetime.datetime(2026, 11, 20, 15, 0, tzinfo=AMS))
+    client = login(personas.teacher_a)
+    form = client.get(reverse("messaging:post-edit", args=[post.pk])).content.decode()
+    assert 'value="2026-11-20T15:00"' in form
+    client.post(
+        reverse("messaging:post-edit", args=[post.pk]),
+        {"title": post.title, "body": post.body, "publish_at": "2026-11-23T08:00"},
+    )
+    post.refresh_from_db()
+    assert post.publish_at == datetime.datetime(2026, 11, 23, 8, 0, tzinfo=AMS)
+
+
+@time_machine.travel(datetime.datetime(2026, 11, 20, 12, 0, tzinfo=AMS), tick=False)
+def test_edit_refuses_moving_into_the_past(login, personas, post_for):
+    post = post_for(publish_at=datetime.datetime(2026, 11, 20, 15, 0, tzinfo=AMS))
+    response = login(personas.teacher_a).post(
+        reverse("messaging:post-edit", args=[post.pk]),
+        {"title": "Nieuwe titel", "body": post.body, "publish_at": "2026-11-19T08:00"},
+    )
+    post.refresh_from_db()
+    assert "niet in het verleden" in response.content.decode()
+    assert post.title == "Excursie naar het bos"  # nothing saved, not even the title
+    assert post.publish_at == datetime.datetime(2026, 11, 20, 15, 0, tzinfo=AMS)
+
+
+def test_edit_form_of_published_post_has_no_schedule_field(login, personas, post):
+    form = login(personas.teacher_a).get(reverse("messaging:post-edit", args=[post.pk]))
+    assert 'name="publish_at"' not in form.content.decode()
