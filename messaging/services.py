@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mass_mail
 from django.db import transaction
+from django.db.models import Subquery
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -102,7 +103,9 @@ def _audience(actor, school: School, group_ids: Iterable[int], school_wide: bool
             raise ValidationError(
                 {"groups": _("Only direction and administration post to the whole school.")}
             )
-        return list(school_groups.values_list("id", flat=True))
+        # The groups of the school's newest school year: last year's groups have moved on.
+        newest = school_groups.order_by("-school_year").values("school_year")[:1]
+        return list(school_groups.filter(school_year=Subquery(newest)).values_list("id", flat=True))
     wanted = {int(pk) for pk in group_ids}
     if not wanted:
         raise ValidationError({"groups": _("Choose at least one group.")})

@@ -72,6 +72,12 @@ def test_direction_posts_school_wide_without_reactions(personas, post_for):
     assert set(post.groups.all()) == {personas.group_a, personas.group_b}
 
 
+def test_school_wide_skips_last_years_groups(personas, post_for):
+    GroupFactory(school=personas.school, name="Groep 4a", school_year=2025)
+    post = post_for(author=personas.direction, groups=[], school_wide=True)
+    assert set(post.groups.all()) == {personas.group_a, personas.group_b}
+
+
 def test_direction_posts_to_a_chosen_set(personas, post_for):
     post = post_for(author=personas.admin, groups=[personas.group_b])
     assert list(post.groups.all()) == [personas.group_b]
