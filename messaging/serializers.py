@@ -99,12 +99,7 @@ class ReportSerializer(serializers.ModelSerializer):
     class Meta:
         model = Report
         fields = ["id", "post", "comment", "reason", "state", "created_at"]
-        read_only_fields = ["id", "state", "created_at"]
-        extra_kwargs = {
-            "post": {"queryset": Post.objects.all(), "required": False},
-            "comment": {"queryset": Comment.objects.all(), "required": False},
-            "reason": {"max_length": REASON_MAX},
-        }
+        read_only_fields = fields
 
 
 class ReportCreateSerializer(serializers.Serializer):
