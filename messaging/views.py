@@ -64,13 +64,15 @@ def mark_read(request):
 def post_detail(request, pk):
     post = selectors.access_post(request.user, pk)
     services.post_mark_read(actor=request.user, post_ids=[post.pk])
+    can_moderate = selectors.may_moderate(request.user, post)
     return render(
         request,
         "messaging/post_detail.html",
         {
             "post": post,
             "comments": selectors.comments_of(request.user, post),
-            "can_moderate": selectors.may_moderate(request.user, post),
+            "can_moderate": can_moderate,
+            "receipts": selectors.read_receipts(post) if can_moderate else None,
             "comment_form": CommentForm(),
         },
     )

@@ -77,7 +77,7 @@ def test_parent_sees_both_childrens_groups_and_teacher_sees_it_read(page, browse
     browser_login("teacher.a@alpha.example")
     page.get_by_role("link", name="Berichten", exact=True).click()
     page.get_by_role("link", name="Nieuws uit 5a").click()
-    page.get_by_role("link", name="Leesbevestigingen").click()
+    page.get_by_role("link", name="Gelezen door 1 van 2 gezinnen").click()
     # child_a's family read it; child_a2's family (multi_school_parent) has not.
     expect(page.get_by_text("Gelezen door 1 van 2 gezinnen")).to_be_visible()
     expect(page.get_by_text("Lotte Multi")).to_be_visible()

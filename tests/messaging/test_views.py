@@ -264,6 +264,13 @@ def test_read_receipts_access(login, personas, post, persona, status):
     assert response.status_code == status
 
 
+def test_detail_shows_read_count_to_staff_only(login, personas, post):
+    services.post_mark_read(actor=personas.parent_a, post_ids=[post.pk])
+    url = reverse("messaging:post-detail", args=[post.pk])
+    assert "Gelezen door 1 van 2 gezinnen" in login(personas.teacher_a).get(url).content.decode()
+    assert "gezinnen" not in login(personas.parent_a).get(url).content.decode()
+
+
 def test_read_receipts_page(login, personas, post):
     services.post_mark_read(actor=personas.parent_a, post_ids=[post.pk])
     page = login(personas.teacher_a).get(reverse("messaging:post-reads", args=[post.pk]))
