@@ -22,6 +22,21 @@ class MultipleFileField(forms.FileField):
         return [super(MultipleFileField, self).clean(item, initial) for item in files]
 
 
+class CheckboxGroup(forms.CheckboxSelectMultiple):
+    """Checkboxes announced as one named group: the field's <label> cannot point at a set of
+    inputs, so screen readers get the name from the group itself."""
+
+    template_name = "messaging/widgets/checkbox_group.html"
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        # Only the wrapper carries the group's name, not each checkbox.
+        for _group, options, _index in context["widget"]["optgroups"]:
+            for option in options:
+                option["attrs"].pop("aria_group_label", None)
+        return context
+
+
 class PostForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=TITLE_MAX)
     body = forms.CharField(
@@ -34,7 +49,7 @@ class PostForm(forms.Form):
         label=_("Groups"),
         queryset=None,
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=CheckboxGroup(attrs={"aria_group_label": _("Groups")}),
     )
     whole_school = forms.ModelChoiceField(
         label=_("Whole school"),

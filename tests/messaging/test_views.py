@@ -106,6 +106,7 @@ def test_teacher_publishes_through_the_form(login, personas):
     client = login(personas.teacher_a)
     page = client.get(reverse("messaging:post-create")).content.decode()
     assert "buiten de werktijden" not in page
+    assert 'role="group" aria-label="Groepen"' in page  # the checkboxes are a named group
     response = client.post(
         reverse("messaging:post-create"),
         {
