@@ -9,12 +9,13 @@ from accounts.urls import api_urlpatterns as accounts_api
 from groups.urls import api_urlpatterns as groups_api
 from meetings.urls import api_urlpatterns as meetings_api
 from messaging.kindgesprek.urls import api_urlpatterns as kindgesprek_api
+from messaging.urls import api_urlpatterns as messaging_api
 
 admin.site.site_header = _("Schoolbrug administration")
 admin.site.site_title = _("Schoolbrug")
 admin.site.index_title = _("School administration")
 
-api_v1 = accounts_api + groups_api + kindgesprek_api + absences_api + meetings_api
+api_v1 = accounts_api + groups_api + messaging_api + kindgesprek_api + absences_api + meetings_api
 
 urlpatterns = [
     path("", include("groups.urls")),
@@ -24,6 +25,7 @@ urlpatterns = [
     path("kindgesprek/", include("messaging.kindgesprek.urls")),
     path("absences/", include("absences.urls")),
     path("meetings/", include("meetings.urls")),
+    path("messages/", include("messaging.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

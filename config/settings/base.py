@@ -183,6 +183,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Several models call their choices "kind"; give each enum its own name in the schema.
+    "ENUM_NAME_OVERRIDES": {
+        "AbsenceKindEnum": "absences.models.AbsenceReport.Kind",
+        "AgendaItemKindEnum": "meetings.models.AgendaItem.Kind",
+        "KindgesprekAttachmentKindEnum": "messaging.kindgesprek.models.Attachment.Kind",
+    },
 }
 
 # Celery: with a broker URL tasks go to Redis; without one they run inline (eager), so the
