@@ -13,6 +13,7 @@ and see consent-blocked items marked hidden, so they know why families no longer
 from collections import defaultdict
 
 from django.db.models import BooleanField, Exists, OuterRef, Q, QuerySet, Value
+from django.db.models.functions import Now
 from django.http import Http404
 
 from groups import selectors as audience
@@ -25,7 +26,7 @@ from .models import MediaItem, MediaTag
 def _guardian_q(user) -> Q:
     children = audience.children_of_guardian(user).values("id")
     groups = audience.children_of_guardian(user).values("group_id")
-    return Q(published_at__isnull=False, state=MediaItem.State.READY) & (
+    return Q(published_at__lte=Now(), state=MediaItem.State.READY) & (
         Q(group_id__in=groups) | Q(child_id__in=children)
     )
 
@@ -39,30 +40,28 @@ def _leadership_q(user) -> Q:
     # Direction and administration see the school's group photos once shared, not the
     # children's private threads and not drafts.
     return Q(
-        published_at__isnull=False,
+        published_at__lte=Now(),
         group__isnull=False,
         school_id__in=audience.led_schools(user).values("id"),
     )
 
 
 def _blocked_children(candidates: QuerySet) -> dict[str, set[int]]:
-    """{purpose code: ids of tagged children who do not allow it now}, in a fixed number of
-    queries: the tagged children, the purposes in use, then the consent ledger per purpose."""
-    tagged = list(
-        Child.objects.filter(media_tags__item__in=candidates.values("id"))
-        .distinct()
-        .only("id", "school_id")
-    )
-    if not tagged:
-        return {}
-    codes = set(
-        MediaItem.objects.filter(id__in=candidates.values("id"), tags__isnull=False)
+    """{purpose code: ids of tagged children who do not allow it now}: one query for the
+    tags, then the consent ledger (two queries) per purpose in use; none without tags."""
+    rows = set(
+        MediaTag.objects.filter(item__in=candidates.values("id"))
         .order_by()
-        .values_list("purpose_code", flat=True)
+        .values_list("child_id", "child__school_id", "item__purpose_code")
         .distinct()
     )
-    every = {c.pk for c in tagged}
-    return {code: every - privacy.children_allowed(tagged, code) for code in sorted(codes)}
+    tagged = defaultdict(dict)
+    for child_id, school_id, code in rows:
+        tagged[code][child_id] = Child(pk=child_id, school_id=school_id)
+    return {
+        code: set(children) - privacy.children_allowed(children.values(), code)
+        for code, children in sorted(tagged.items())
+    }
 
 
 def _hidden_expression(blocked: dict[str, set[int]]):
@@ -75,13 +74,16 @@ def _hidden_expression(blocked: dict[str, set[int]]):
     return Exists(MediaTag.objects.filter(condition, item_id=OuterRef("pk")))
 
 
-def visible_media(user) -> QuerySet[MediaItem]:
+def visible_media(user, *, among: Q | None = None) -> QuerySet[MediaItem]:
     """Items the user may open, each annotated with `consent_hidden` (True only for staff,
-    who still see a withdrawn photo, marked). Newest first."""
+    who still see a withdrawn photo, marked). Newest first. `among` narrows the items
+    looked at first (one album, one page of posts), which keeps the consent check small."""
     if not (user and user.is_authenticated and user.is_active):
         return MediaItem.objects.none()
     staff_q = _staff_q(user)
     candidates = MediaItem.objects.filter(_guardian_q(user) | staff_q | _leadership_q(user))
+    if among is not None:
+        candidates = candidates.filter(among)
     blocked = _blocked_children(candidates)
     items = candidates.annotate(consent_hidden=_hidden_expression(blocked))
     # Only the group's own staff keep seeing a consent-blocked item (marked hidden).
@@ -103,7 +105,7 @@ def access_media(user, item_id) -> MediaItem:
 
 def group_album(user, group) -> QuerySet[MediaItem]:
     """The group's photos and videos the user may see, newest first."""
-    return visible_media(user).filter(group=group).prefetch_related("tags__child")
+    return visible_media(user, among=Q(group=group)).prefetch_related("tags__child")
 
 
 def editable_media(user, item_id) -> MediaItem:
@@ -127,3 +129,26 @@ def tags_by_item(items) -> dict[int, list[Child]]:
     for tag in MediaTag.objects.filter(item__in=items).select_related("child"):
         result[tag.item_id].append(tag.child)
     return result
+
+
+def draft_media(user) -> QuerySet[MediaItem]:
+    """The user's own not yet published group photos and videos, in groups they still work
+    in: what they can add to a post."""
+    return (
+        MediaItem.objects.filter(
+            uploaded_by=user,
+            published_at__isnull=True,
+            group_id__in=audience.staffed_groups(user).values("id"),
+        )
+        .exclude(state=MediaItem.State.REJECTED)
+        .select_related("group")
+        .order_by("-created_at", "-id")
+    )
+
+
+def visible_among(user, item_ids) -> dict[int, MediaItem]:
+    """{id: item} for those of the ids the user may see now; a fixed number of queries."""
+    item_ids = list(item_ids)
+    if not item_ids:
+        return {}
+    return {item.pk: item for item in visible_media(user, among=Q(pk__in=item_ids))}

@@ -367,9 +367,10 @@ def _require_publisher(actor, item: MediaItem) -> None:
     _require_item_staff(actor, item)
 
 
-def media_publish(*, actor, items) -> list[MediaItem]:
-    """Share photos and videos with their audience. All or nothing: any photo that fails
-    the gate stops the whole publication, with a message per photo."""
+def media_publish(*, actor, items, at=None) -> list[MediaItem]:
+    """Share photos and videos with their audience, now or from `at` (a scheduled post).
+    All or nothing: any photo that fails the gate stops the whole publication, with a
+    message per photo."""
     items = list(items)
     for item in items:
         _require_publisher(actor, item)
@@ -383,12 +384,12 @@ def media_publish(*, actor, items) -> list[MediaItem]:
             errors.append(_("Photo %(n)s: %(message)s") % {"n": position, "message": message})
     if errors:
         raise ValidationError({"items": errors})
-    now = timezone.now()
+    moment = at or timezone.now()
     MediaItem.objects.filter(pk__in=[i.pk for i in items], published_at__isnull=True).update(
-        published_at=now
+        published_at=moment
     )
     for item in items:
-        item.published_at = item.published_at or now
+        item.published_at = item.published_at or moment
     return items
 
 

@@ -179,7 +179,7 @@ def test_visible_media_takes_a_fixed_number_of_queries(
     make_item(tags=[personas.child_a])
 
     def count():
-        with django_assert_num_queries(5):
+        with django_assert_num_queries(4):
             return len(list(selectors.visible_media(personas.parent_a)))
 
     assert count() == 1
