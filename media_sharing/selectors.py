@@ -15,6 +15,8 @@ from collections import defaultdict
 from django.db.models import BooleanField, Exists, OuterRef, Q, QuerySet, Value
 from django.db.models.functions import Now
 from django.http import Http404
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from groups import selectors as audience
 from groups.models import Child
@@ -152,3 +154,28 @@ def visible_among(user, item_ids) -> dict[int, MediaItem]:
     if not item_ids:
         return {}
     return {item.pk: item for item in visible_media(user, among=Q(pk__in=item_ids))}
+
+
+def gate_errors(item: MediaItem, children: list) -> list[str]:
+    """Why this photo may not be shared with these children tagged (empty: it may)."""
+    errors = []
+    allowed = privacy.children_allowed(children, item.purpose_code) if children else set()
+    blocked = sorted((c for c in children if c.pk not in allowed), key=lambda c: c.full_name)
+    if blocked:
+        errors.append(
+            ngettext(
+                "No consent to show %(names)s in shared photos. Remove the photo, or untag "
+                "the child if they are not in it.",
+                "No consent to show %(names)s in shared photos. Remove the photo, or untag "
+                "the children who are not in it.",
+                len(blocked),
+            )
+            % {"names": ", ".join(c.full_name for c in blocked)}
+        )
+    if item.group_id and len(children) == 1 and not item.school.allow_portrait_photos:
+        errors.append(_("This school shares group photos only, no portraits of one child."))
+    if item.group_id and not children and not item.confirmed_no_recognisable_children:
+        errors.append(
+            _("Tag the children in this photo, or confirm that no child can be recognised.")
+        )
+    return errors

@@ -28,6 +28,7 @@ from groups import selectors as audience
 from groups.models import Child, Group
 from privacy import selectors as privacy
 
+from . import selectors
 from .models import MediaItem, MediaTag, storage_name
 
 DISPLAY_SIZE = 1600
@@ -302,31 +303,6 @@ def _require_item_staff(actor, item: MediaItem) -> None:
         raise PermissionDenied
 
 
-def _gate_errors(item: MediaItem, children: list) -> list[str]:
-    """Why this photo may not be shared with these children tagged (empty: it may)."""
-    errors = []
-    allowed = privacy.children_allowed(children, item.purpose_code) if children else set()
-    blocked = sorted((c for c in children if c.pk not in allowed), key=lambda c: c.full_name)
-    if blocked:
-        errors.append(
-            ngettext(
-                "No consent to show %(names)s in shared photos. Remove the photo, or untag "
-                "the child if they are not in it.",
-                "No consent to show %(names)s in shared photos. Remove the photo, or untag "
-                "the children who are not in it.",
-                len(blocked),
-            )
-            % {"names": ", ".join(c.full_name for c in blocked)}
-        )
-    if item.group_id and len(children) == 1 and not item.school.allow_portrait_photos:
-        errors.append(_("This school shares group photos only, no portraits of one child."))
-    if item.group_id and not children and not item.confirmed_no_recognisable_children:
-        errors.append(
-            _("Tag the children in this photo, or confirm that no child can be recognised.")
-        )
-    return errors
-
-
 def media_tags_set(
     *, actor, item: MediaItem, child_ids, confirmed_no_recognisable_children: bool = False
 ) -> MediaItem:
@@ -342,7 +318,7 @@ def media_tags_set(
         not children
     )
     if item.published_at is not None:
-        errors = _gate_errors(item, children)
+        errors = selectors.gate_errors(item, children)
         if errors:
             raise ValidationError({"children": errors})
     with transaction.atomic():
@@ -380,7 +356,7 @@ def media_publish(*, actor, items, at=None) -> list[MediaItem]:
             errors.append(_("Photo %(n)s could not be processed; remove it.") % {"n": position})
             continue
         children = [tag.child for tag in item.tags.select_related("child")]
-        for message in _gate_errors(item, children):
+        for message in selectors.gate_errors(item, children):
             errors.append(_("Photo %(n)s: %(message)s") % {"n": position, "message": message})
     if errors:
         raise ValidationError({"items": errors})

@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -66,7 +66,11 @@ def upload(request, group_id):
     else:
         for message in form.errors.get("files", []):
             messages.error(request, message)
-    return redirect("media_sharing:album", group_id=group.pk)
+    album_url = reverse("media_sharing:album", args=[group.pk])
+    if request.headers.get("X-Media-Upload"):
+        # The upload script follows this itself, so the messages are shown on that page.
+        return JsonResponse({"redirect": album_url})
+    return redirect(album_url)
 
 
 @require_POST
@@ -89,6 +93,10 @@ def tags(request, item_id):
                 messages.error(request, message)
         else:
             messages.success(request, _("Tags saved."))
+            # Tell at once which children would block publishing, not only at publish time.
+            children = [tag.child for tag in item.tags.select_related("child")]
+            for problem in selectors.gate_errors(item, children):
+                messages.warning(request, problem)
     else:
         messages.error(request, _("Tag only children of this group."))
     return redirect(reverse("media_sharing:album", args=[group.pk]) + f"#media-{item.pk}")

@@ -11,6 +11,7 @@
       event.preventDefault();
       var request = new XMLHttpRequest();
       request.open("POST", form.action);
+      request.setRequestHeader("X-Media-Upload", "1");
       request.upload.addEventListener("progress", function (progress) {
         if (progress.lengthComputable) {
           var percent = Math.round((progress.loaded / progress.total) * 100);
@@ -20,8 +21,14 @@
         }
       });
       request.addEventListener("load", function () {
-        // The server answers with a redirect to the album, with messages for each file.
-        window.location.assign(request.responseURL || window.location.href);
+        // The server answers with the album's address; its messages name each refused file.
+        var target = window.location.href;
+        try {
+          target = JSON.parse(request.responseText).redirect || target;
+        } catch (error) {
+          // Not JSON (an error page): reload the album, which shows what happened.
+        }
+        window.location.assign(target);
       });
       request.addEventListener("error", function () {
         form.submit();

@@ -144,10 +144,13 @@ def test_a_teacher_tags_is_blocked_untags_and_publishes(personas, login, make_it
     consent(p.separated_parent_a, p.child_a)
     item = make_item(published=False, tags=())
     client = login(p.teacher_a)
-    client.post(
+    tagged = client.post(
         reverse("media_sharing:tags", args=[item.pk]),
         {"children": [p.child_a.pk, p.child_a2.pk]},
+        follow=True,
     )
+    # Told at once, while tagging, not only when publishing.
+    assert "Geen toestemming om Mila" in tagged.content.decode()
     response = client.post(reverse("media_sharing:publish", args=[p.group_a.pk]), follow=True)
     assert "Geen toestemming om Mila" in response.content.decode()
     item.refresh_from_db()
@@ -171,3 +174,14 @@ def test_get_is_not_allowed_on_actions(personas, login):
     assert (
         client.get(reverse("media_sharing:publish", args=[personas.group_a.pk])).status_code == 405
     )
+
+
+def test_the_upload_script_gets_the_albums_address(personas, login):
+    response = login(personas.teacher_a).post(
+        reverse("media_sharing:upload", args=[personas.group_a.pk]),
+        {"files": [upload("a.jpg", jpeg_bytes())]},
+        headers={"X-Media-Upload": "1"},
+    )
+    assert response.json() == {
+        "redirect": reverse("media_sharing:album", args=[personas.group_a.pk])
+    }

@@ -64,7 +64,7 @@ def test_only_own_new_photos_of_the_posts_groups(personas, make_item):
     someone_elses = make_item(published=False, uploaded_by=p.assistant_a)
     already = make_item(published=True)
     for item in (other_group, someone_elses, already):
-        with pytest.raises(ValidationError, match="alleen je eigen nieuwe"):
+        with pytest.raises(ValidationError, match="alleen uw eigen nieuwe"):
             publish(p, [item])
     assert not Post.objects.exists()
 
