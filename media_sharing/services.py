@@ -7,6 +7,7 @@ and re-encoded from its pixels alone, so no EXIF, GPS, XMP or appended bytes sur
 """
 
 import io
+import math
 import unicodedata
 import warnings
 from dataclasses import dataclass, field
@@ -243,14 +244,12 @@ def _schedule_variants(item_ids):
         make_variants.delay(item_id)
 
 
-def _resized(source: Image.Image, box: int) -> bytes:
-    image = source.copy()
-    image.thumbnail((box, box), Image.Resampling.LANCZOS, reducing_gap=2.0)
+def _encoded(image: Image.Image) -> bytes:
     out = io.BytesIO()
     if image.mode == "RGBA":
         image.save(out, format="WEBP", quality=82, method=4)
     else:
-        image.save(out, format="JPEG", quality=82, optimize=True)
+        image.save(out, format="JPEG", quality=82)
     return out.getvalue()
 
 
@@ -258,17 +257,25 @@ def variants_render(data: bytes, *, use_draft: bool = True) -> tuple[bytes, byte
     """(display, thumbnail, extension) of a stored, already cleaned original.
 
     For JPEG, `draft` lets the decoder scale by 1/2, 1/4 or 1/8 while decoding, which is
-    what keeps a 12-megapixel photo fast and small in memory."""
+    what keeps a 12-megapixel photo fast and small in memory (bench/media_variants.py)."""
     with Image.open(io.BytesIO(data), formats=PHOTO_FORMATS) as image:
         if use_draft and image.format == "JPEG":
-            image.draft("RGB", (DISPLAY_SIZE, DISPLAY_SIZE))
+            # Ask for the display size with the photo's own proportions: draft only scales
+            # down while both sides stay at least this large.
+            factor = DISPLAY_SIZE / max(image.size)
+            if factor < 1:
+                image.draft(
+                    "RGB",
+                    (math.ceil(image.width * factor), math.ceil(image.height * factor)),
+                )
         image.load()
-        display = _resized(image, DISPLAY_SIZE)
-        extension = "webp" if image.mode == "RGBA" else "jpg"
-    with Image.open(io.BytesIO(display)) as smaller:
-        smaller.load()
-        thumbnail = _resized(smaller, THUMBNAIL_SIZE)
-    return display, thumbnail, extension
+        # Resized in place: no second full-size copy of the pixels.
+        image.thumbnail((DISPLAY_SIZE, DISPLAY_SIZE), Image.Resampling.LANCZOS, reducing_gap=2.0)
+        display = image.copy()
+    thumbnail = display.copy()
+    thumbnail.thumbnail((THUMBNAIL_SIZE, THUMBNAIL_SIZE), Image.Resampling.LANCZOS)
+    extension = "webp" if display.mode == "RGBA" else "jpg"
+    return _encoded(display), _encoded(thumbnail), extension
 
 
 def media_make_variants(*, item_id: int) -> None:
