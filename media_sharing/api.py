@@ -31,11 +31,11 @@ class MediaSerializer(serializers.Serializer):
     files = serializers.SerializerMethodField()
 
     def get_files(self, obj) -> dict[str, str]:
-        variants = ["original"]
+        variants = [] if obj.is_photo else ["original"]
         if obj.is_photo and obj.is_ready:
             variants += ["display", "thumbnail"]
         if obj.school.allow_photo_download:
-            variants.append("download")
+            variants += ["original", "download"] if obj.is_photo else ["download"]
         return {v: reverse("media_sharing:file", args=[obj.pk, v]) for v in variants}
 
 

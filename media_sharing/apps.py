@@ -7,4 +7,10 @@ class MediaSharingConfig(AppConfig):
     verbose_name = _("Media sharing")
 
     def ready(self):
-        from . import checks, signals  # noqa: F401 -- registers checks and receivers
+        from privacy import hooks
+
+        from . import checks, services, signals  # noqa: F401 -- registers checks and receivers
+
+        hooks.register_export("media", services.export_for_user)
+        hooks.register_erasure(services.erase_uploads_of)
+        hooks.register_retention("media", services.purge_before)

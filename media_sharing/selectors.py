@@ -110,10 +110,14 @@ def group_album(user, group) -> QuerySet[MediaItem]:
     return visible_media(user, among=Q(group=group)).prefetch_related("tags__child")
 
 
+def is_item_staff(user, item: MediaItem) -> bool:
+    return audience.is_group_staff(user, item.group if item.group_id else item.child.group)
+
+
 def editable_media(user, item_id) -> MediaItem:
     """An item whose tags the user may change: staff of its audience group."""
     item = access_media(user, item_id)
-    if not audience.is_group_staff(user, item.group if item.group_id else item.child.group):
+    if not is_item_staff(user, item):
         raise Http404
     return item
 

@@ -428,3 +428,47 @@ def notify_hidden_media(*, child_id: int, purpose_code: str) -> int:
             send_mail(subject, text, None, [person.email])
             sent += 1
     return sent
+
+
+# --- Privacy: export, erasure, retention (registered with privacy.hooks) -------------------
+
+
+def _delete_with_files(items) -> int:
+    names = [name for item in items for name in item.stored_names()]
+    count = len(items)
+    MediaItem.objects.filter(pk__in=[item.pk for item in items]).delete()
+    transaction.on_commit(lambda: [default_storage.delete(name) for name in names])
+    return count
+
+
+def export_for_user(user) -> list[dict]:
+    """What the person uploaded: when, to which audience, and its state. No file contents
+    and nothing about who is tagged in it (other children)."""
+    return [
+        {
+            "id": item.pk,
+            "kind": item.kind,
+            "audience": item.group.name if item.group_id else item.child.first_name,
+            "uploaded_at": item.created_at.isoformat(),
+            "published_at": item.published_at.isoformat() if item.published_at else None,
+        }
+        for item in MediaItem.objects.filter(uploaded_by=user)
+        .select_related("group", "child")
+        .order_by("created_at", "pk")
+    ]
+
+
+def erase_uploads_of(user) -> None:
+    """Remove the person's uploads (files after commit), except group photos already shared
+    by the school, which stay as the school's posts do."""
+    items = list(
+        MediaItem.objects.filter(uploaded_by=user).exclude(
+            group__isnull=False, published_at__isnull=False
+        )
+    )
+    _delete_with_files(items)
+
+
+def purge_before(school, cutoff) -> int:
+    """The school's photos and videos uploaded before `cutoff` (its retention period)."""
+    return _delete_with_files(list(MediaItem.objects.filter(school=school, created_at__lt=cutoff)))

@@ -42,5 +42,4 @@ def file_response(name: str, *, content_type: str, filename: str, attachment: bo
     response["Cache-Control"] = "private, no-cache"
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response.cookies.clear()
     return response

@@ -137,14 +137,23 @@ def media_file(request, item_id, variant):
     if variant not in VARIANTS:
         raise Http404
     item = selectors.access_media(request.user, item_id)
+    field = "original" if variant == "download" else variant
     if variant == "download" and not item.school.allow_photo_download:
         raise Http404
-    field = "original" if variant == "download" else variant
-    name = getattr(item, field) if field in ("original", "display", "thumbnail") else ""
+    # The full-size photo is a download in all but name: families get it only where the
+    # school allows downloads (videos have no other size).
+    if (
+        item.is_photo
+        and field == "original"
+        and not item.school.allow_photo_download
+        and not selectors.is_item_staff(request.user, item)
+    ):
+        raise Http404
     if item.kind == MediaItem.Kind.VIDEO and field != "original":
         raise Http404
+    name = getattr(item, field)
     if not name:
-        raise Http404
+        raise Http404  # a photo still processing has no display size or thumbnail yet
     extension = name.rsplit(".", 1)[-1]
     content_type = item.content_type if field == "original" else f"image/{extension}"
     if content_type == "image/jpg":

@@ -77,7 +77,9 @@ def test_download_only_where_the_school_allows_it(personas, login, photo):
     personas.school.save()
     client = login(personas.parent_a)
     assert client.get(url(photo, "download")).status_code == 404
+    assert client.get(url(photo, "original")).status_code == 404
     assert client.get(url(photo, "display")).status_code == 200
+    assert login(personas.teacher_a).get(url(photo, "original")).status_code == 200
 
 
 def test_after_a_withdrawal_parents_get_404_at_the_next_request(personas, login, photo, consent):
