@@ -105,7 +105,8 @@ def tags(request, item_id):
 @require_POST
 def publish(request, group_id):
     group = _staff_group(request.user, group_id)
-    drafts = selectors.group_album(request.user, group).filter(published_at__isnull=True)
+    # One's own drafts only: a colleague's may be meant for a post they are writing.
+    drafts = selectors.draft_media(request.user).filter(group=group)
     try:
         published = services.media_publish(actor=request.user, items=drafts)
     except ValidationError as error:

@@ -185,3 +185,13 @@ def test_the_upload_script_gets_the_albums_address(personas, login):
     assert response.json() == {
         "redirect": reverse("media_sharing:album", args=[personas.group_a.pk])
     }
+
+
+def test_publishing_in_the_album_shares_only_ones_own_drafts(personas, login, make_item):
+    mine = make_item(published=False)
+    colleagues = make_item(published=False, uploaded_by=personas.assistant_a)
+    login(personas.teacher_a).post(reverse("media_sharing:publish", args=[personas.group_a.pk]))
+    mine.refresh_from_db()
+    colleagues.refresh_from_db()
+    assert mine.published_at is not None
+    assert colleagues.published_at is None
