@@ -377,8 +377,11 @@ def media_publish(*, actor, items, at=None) -> list[MediaItem]:
 
 
 def media_delete(*, actor, item: MediaItem) -> None:
-    """Remove a photo or video and, after commit, its files."""
-    if item.uploaded_by_id != actor.pk:
+    """Remove a photo or video and, after commit, its files: its uploader, the staff of its
+    group, or the school's administration."""
+    if item.uploaded_by_id != actor.pk and not audience.is_school_administration(
+        actor, item.school
+    ):
         _require_item_staff(actor, item)
     names = item.stored_names()
     with transaction.atomic():
