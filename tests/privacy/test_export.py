@@ -144,7 +144,6 @@ def test_daily_job_expires_old_exports(personas, request_export, media_root):
     with time_machine.travel(datetime.datetime.now(tz=datetime.UTC) + datetime.timedelta(days=8)):
         from privacy.tasks import privacy_daily
 
-        # Nothing of the apps' own content is old enough to be purged; only the export goes.
         assert privacy_daily.delay().get()["data_exports"] == 1
     export.refresh_from_db()
     assert export.status == "expired"

@@ -15,6 +15,14 @@ from privacy.models import DataExport
 from privacy.tasks import privacy_daily
 
 
+@pytest.fixture(autouse=True)
+def only_these_tests_hooks(monkeypatch):
+    """The real apps register their hooks at start-up; these tests bring their own."""
+    monkeypatch.setattr(hooks, "_export", {})
+    monkeypatch.setattr(hooks, "_erasure", [])
+    monkeypatch.setattr(hooks, "_retention", {})
+
+
 def _utc(*args):
     return datetime.datetime(*args, tzinfo=datetime.UTC)
 
@@ -46,8 +54,7 @@ def test_daily_job_calls_every_purger_per_school(personas, monkeypatch):
         calls.append((school.slug, cutoff))
         return 3
 
-    # Only this purger: the apps' own (registered in their ready()) are tested in their apps.
-    monkeypatch.setattr(hooks, "_retention", {"messages": purge})
+    monkeypatch.setitem(hooks._retention, "messages", purge)
     with time_machine.travel(_utc(2026, 11, 22, 3), tick=False):
         totals = privacy_daily.delay().get()
     assert totals == {"data_exports": 0, "messages": 6}
@@ -64,7 +71,7 @@ def test_daily_job_twice_deletes_nothing_more(personas, monkeypatch, media_root)
         deleted, store[school.slug] = store[school.slug], 0
         return deleted
 
-    monkeypatch.setattr(hooks, "_retention", {"media": purge})
+    monkeypatch.setitem(hooks._retention, "media", purge)
     export_row = DataExport.objects.create(
         user=personas.parent_a, status="ready", expires_at=_utc(2026, 1, 1)
     )
@@ -76,8 +83,8 @@ def test_daily_job_twice_deletes_nothing_more(personas, monkeypatch, media_root)
 
 
 def test_export_includes_sections_of_other_apps(personas, monkeypatch):
-    monkeypatch.setattr(
-        hooks, "_export", {"absences": lambda user: [{"reported_by": user.full_name, "days": 1}]}
+    monkeypatch.setitem(
+        hooks._export, "absences", lambda user: [{"reported_by": user.full_name, "days": 1}]
     )
     archive = zipfile.ZipFile(io.BytesIO(export.build_zip(personas.parent_a)))
     data = json.loads(archive.read("data.json"))
