@@ -165,3 +165,33 @@ def test_a_teacher_posts_photos_through_the_form(personas, login, make_item, con
 def test_parents_do_not_see_the_media_choice(personas, login):
     response = login(personas.parent_a).get(reverse("messaging:post-create"))
     assert response.status_code == 404
+
+
+def test_the_feed_api_lists_only_visible_photos_and_posts_with_them(
+    personas, login, make_item, all_consent, consent
+):
+    p = personas
+    tagged = make_item(published=False, tags=[p.child_a, p.child_a2])
+    untagged = make_item(published=False)
+    teacher = login(p.teacher_a)
+    created = teacher.post(
+        reverse("api-post-list"),
+        {
+            "school": p.school.pk,
+            "title": "Het bos",
+            "body": "Kijk!",
+            "group_ids": [p.group_a.pk],
+            "media_ids": [tagged.pk, untagged.pk],
+        },
+        content_type="application/json",
+    )
+    assert created.status_code == 201
+    assert created.json()["media_ids"] == [tagged.pk, untagged.pk]
+    parent = login(p.parent_a)
+    [row] = parent.get(reverse("api-post-list")).json()["results"]
+    assert row["media_ids"] == [tagged.pk, untagged.pk]
+    consent(p.multi_school_parent, p.child_a2, "refused")
+    [row] = parent.get(reverse("api-post-list")).json()["results"]
+    assert row["media_ids"] == [untagged.pk]
+    detail = parent.get(reverse("api-post-detail", args=[row["id"]])).json()
+    assert detail["media_ids"] == [untagged.pk]
