@@ -130,13 +130,6 @@ def tag_choices(group) -> list[tuple[Child, bool]]:
     return [(child, child.pk not in blocked) for child in children]
 
 
-def tags_by_item(items) -> dict[int, list[Child]]:
-    result = defaultdict(list)
-    for tag in MediaTag.objects.filter(item__in=items).select_related("child"):
-        result[tag.item_id].append(tag.child)
-    return result
-
-
 def draft_media(user) -> QuerySet[MediaItem]:
     """The user's own not yet published group photos and videos, in groups they still work
     in: what they can add to a post."""
@@ -150,14 +143,6 @@ def draft_media(user) -> QuerySet[MediaItem]:
         .select_related("group")
         .order_by("-created_at", "-id")
     )
-
-
-def visible_among(user, item_ids) -> dict[int, MediaItem]:
-    """{id: item} for those of the ids the user may see now; a fixed number of queries."""
-    item_ids = list(item_ids)
-    if not item_ids:
-        return {}
-    return {item.pk: item for item in visible_media(user, among=Q(pk__in=item_ids))}
 
 
 def gate_errors(item: MediaItem, children: list) -> list[str]:

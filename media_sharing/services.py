@@ -290,14 +290,14 @@ def media_make_variants(*, item_id: int) -> None:
     except (OSError, ValueError, Image.DecompressionBombError):
         MediaItem.objects.filter(pk=item.pk).update(state=MediaItem.State.REJECTED)
         return
-    display_name_ = default_storage.save(storage_name(extension), ContentFile(display))
+    display_file = default_storage.save(storage_name(extension), ContentFile(display))
     thumbnail_name = default_storage.save(storage_name(extension), ContentFile(thumbnail))
     updated = MediaItem.objects.filter(pk=item.pk, state=MediaItem.State.PROCESSING).update(
-        display=display_name_, thumbnail=thumbnail_name, state=MediaItem.State.READY
+        display=display_file, thumbnail=thumbnail_name, state=MediaItem.State.READY
     )
     if not updated:
         # Another run finished first; keep its files, drop ours.
-        default_storage.delete(display_name_)
+        default_storage.delete(display_file)
         default_storage.delete(thumbnail_name)
 
 
