@@ -147,7 +147,8 @@ MEDIA_MAX_FILES = env.int("MEDIA_MAX_FILES", default=20)
 # check (X-Accel-Redirect, see docs/nginx.conf). S3 storage always redirects to a signed URL.
 MEDIA_SERVE_MODE = env("MEDIA_SERVE_MODE", default="stream")
 MEDIA_ACCEL_PREFIX = env("MEDIA_ACCEL_PREFIX", default="/protected-media/")
-MEDIA_SIGNED_URL_SECONDS = env.int("MEDIA_SIGNED_URL_SECONDS", default=60)
+# Lifetime of the signed S3 URL handed out after the access check (one knob with storages').
+MEDIA_SIGNED_URL_SECONDS = env.int("AWS_QUERYSTRING_EXPIRE", default=60)
 
 EMAIL_CONFIG = env.email("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
