@@ -20,6 +20,7 @@ urlpatterns = [
     path("invitations/", include("invitations.urls")),
     path("privacy/", include("privacy.urls")),
     path("kindgesprek/", include("messaging.kindgesprek.urls")),
+    path("communication/", include("messaging.digest.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

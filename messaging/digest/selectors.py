@@ -1,0 +1,110 @@
+"""Reads for the digest, the newsletter and the cadence reminders."""
+
+from dataclasses import dataclass, field
+
+from django.contrib.auth import get_user_model
+from django.core import signing
+from django.db.models import Count, Exists, OuterRef, QuerySet
+from django.http import Http404
+
+from groups import selectors as audience
+from groups.models import Guardianship
+
+from ..kindgesprek.models import Message, MessageRead, Side
+from .models import Newsletter
+
+User = get_user_model()
+
+UNSUBSCRIBE_SALT = "messaging.digest.unsubscribe"
+# Long enough for a digest read late; a link from last term no longer works.
+UNSUBSCRIBE_MAX_AGE = 60 * 60 * 24 * 60
+
+
+def unsubscribe_user(token: str):
+    """The person a one-click unsubscribe link was made for. Raises signing.BadSignature
+    (SignatureExpired is one) for tampered, foreign and expired links, and for people who
+    no longer exist or are deactivated."""
+    data = signing.loads(token, salt=UNSUBSCRIBE_SALT, max_age=UNSUBSCRIBE_MAX_AGE)
+    try:
+        return User.objects.get(pk=data["u"], email=data["e"], is_active=True)
+    except (User.DoesNotExist, KeyError, TypeError) as error:
+        raise signing.BadSignature("no such person") from error
+
+
+def digest_recipient_ids(school) -> list[int]:
+    """Every active guardian who receives communication about a child of the school; the
+    builder later skips those who switched the digest off, so the run shows them."""
+    return list(
+        Guardianship.objects.filter(
+            child__school=school, receives_communication=True, guardian__is_active=True
+        )
+        .values_list("guardian_id", flat=True)
+        .distinct()
+    )
+
+
+def unread_kindgesprek_counts(user_ids, school, *, now) -> dict[int, int]:
+    """Per guardian: unread staff messages in the kindgesprekken of their children at this
+    school (children they receive communication about). One query for any number of people."""
+    unread = (
+        Message.objects.filter(
+            thread__child__guardianships__guardian_id__in=user_ids,
+            thread__child__guardianships__receives_communication=True,
+            thread__child__school=school,
+            author_side=Side.STAFF,
+            sent_at__lte=now,
+        )
+        .filter(
+            ~Exists(
+                MessageRead.objects.filter(
+                    message=OuterRef("pk"),
+                    user_id=OuterRef("thread__child__guardianships__guardian_id"),
+                )
+            )
+        )
+        .values("thread__child__guardianships__guardian_id")
+        .annotate(n=Count("id"))
+    )
+    return {row["thread__child__guardianships__guardian_id"]: row["n"] for row in unread}
+
+
+def newsletters_for(user) -> QuerySet[Newsletter]:
+    """Newsletters of the schools the user administers."""
+    return Newsletter.objects.filter(school__in=audience.administered_schools(user)).select_related(
+        "school", "author"
+    )
+
+
+def access_newsletter(user, newsletter_id) -> Newsletter:
+    """A newsletter of a school the user administers; 404 for missing and not-yours alike."""
+    try:
+        return newsletters_for(user).get(pk=newsletter_id)
+    except (Newsletter.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+@dataclass
+class Digest:
+    """One parent's digest at one school: their children there, what is new, what is unread."""
+
+    children: list = field(default_factory=list)
+    items: list = field(default_factory=list)
+    unread_messages: int = 0
+
+    @property
+    def is_empty(self):
+        return not self.items and not self.unread_messages
+
+
+def digest_batch(school, user_ids, *, since, until) -> dict[int, Digest]:
+    """The digests of a batch of parents, in a fixed number of queries whatever the number of
+    parents, children and posts."""
+    digests = {pk: Digest() for pk in user_ids}
+    guardianships = Guardianship.objects.filter(
+        guardian_id__in=user_ids, receives_communication=True, child__school=school
+    ).select_related("child__group")
+    for guardianship in guardianships.order_by("child__first_name", "child__last_name"):
+        digests[guardianship.guardian_id].children.append(guardianship.child)
+    for pk, count in unread_kindgesprek_counts(user_ids, school, now=until).items():
+        digests[pk].unread_messages = count
+    return digests

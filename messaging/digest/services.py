@@ -1,0 +1,226 @@
+"""Scheduled communication: the tick, the digest run, unsubscribing, the newsletter.
+
+Everything the tick starts is idempotent by data: a mail run is unique per kind and period
+key (school + ISO week, school + month), a newsletter leaves "scheduled" with a conditional
+UPDATE, reminders are unique per group, person and week. A double tick or a manual rerun
+finds what exists and adds nothing.
+"""
+
+import datetime
+
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts import services as accounts_services
+from groups import selectors as audience
+from groups.models import School
+from mailings import services as mailings
+from mailings.models import MailRun
+
+from . import periods, selectors
+from .formatting import sanitize
+from .models import NEWSLETTER_BODY_MAX, NEWSLETTER_TITLE_MAX, Newsletter
+
+DIGEST = "digest"
+NEWSLETTER = "newsletter"
+
+PDF_MAX_BYTES = 10 * 1024 * 1024
+
+
+# --- unsubscribe --------------------------------------------------------------------------
+
+
+def unsubscribe_token(user) -> str:
+    # The address is signed too: a link forwarded before an address change stops working.
+    return signing.dumps({"u": user.pk, "e": user.email}, salt=selectors.UNSUBSCRIBE_SALT)
+
+
+def digest_unsubscribe(*, token: str):
+    """Switch the digest off for the person the link was made for (no login: one click from
+    the mail). Raises signing.BadSignature for tampered or expired links."""
+    user = selectors.unsubscribe_user(token)
+    if user.digest_enabled:
+        accounts_services.user_update_preferences(actor=user, digest_enabled=False)
+    return user
+
+
+# --- the tick -----------------------------------------------------------------------------
+
+
+def schedule_tick(*, now=None) -> dict[str, list]:
+    """Every few minutes: start what each school's policy makes due now, in its time zone."""
+    now = now or timezone.now()
+    started = {DIGEST: [], NEWSLETTER: []}
+    for school in School.objects.order_by("pk"):
+        moment = periods.weekly_moment(school, now, school.digest_weekday, school.digest_time)
+        if moment is not None and digest_run_start(school=school, moment=moment):
+            started[DIGEST].append(school.pk)
+    for newsletter in Newsletter.objects.filter(
+        state=Newsletter.State.SCHEDULED, publish_at__lte=now
+    ).select_related("school"):
+        if newsletter_publish(newsletter=newsletter, now=now):
+            started[NEWSLETTER].append(newsletter.pk)
+    return started
+
+
+def digest_run_start(*, school, moment) -> MailRun | None:
+    """Open this week's digest run of the school, once; None when it already exists."""
+    local_day = moment.astimezone(school.tz).date()
+    key = periods.week_key(school, local_day)
+    if MailRun.objects.filter(kind=DIGEST, period_key=key).exists():
+        return None
+    since, until = periods.digest_window(school, moment)
+    return mailings.mail_run_start(
+        kind=DIGEST,
+        period_key=key,
+        school=school,
+        recipient_ids=selectors.digest_recipient_ids(school),
+        payload={
+            "week": periods.iso_week(local_day),
+            "since": since.isoformat(),
+            "until": until.isoformat(),
+        },
+    )
+
+
+# --- the newsletter -----------------------------------------------------------------------
+
+
+def _clean_newsletter(title, body, attachment):
+    title = (title or "").strip()
+    errors = {}
+    if not title:
+        errors["title"] = _("Give the newsletter a title.")
+    elif len(title) > NEWSLETTER_TITLE_MAX:
+        errors["title"] = _("The title is too long.")
+    clean = sanitize(body)
+    if not clean.strip():
+        errors["body"] = _("Write the text of the newsletter.")
+    elif len(body or "") > NEWSLETTER_BODY_MAX:
+        errors["body"] = _("The text is too long.")
+    if attachment is not None:
+        if attachment.size > PDF_MAX_BYTES:
+            errors["attachment"] = _("The PDF is larger than 10 MB.")
+        else:
+            attachment.seek(0)
+            is_pdf = attachment.read(5) == b"%PDF-"
+            attachment.seek(0)
+            if not is_pdf:
+                errors["attachment"] = _("The attachment must be a PDF file.")
+    if errors:
+        raise ValidationError(errors)
+    return title, clean
+
+
+def _display_name(name: str) -> str:
+    # Only the last path component, as a label: it never becomes a storage path.
+    return (name or "").replace("\\", "/").rsplit("/", 1)[-1][:200] or "newsletter.pdf"
+
+
+def _clean_month(school, month: datetime.date, now, *, exclude=None) -> datetime.date:
+    month = month.replace(day=1)
+    if periods.newsletter_moment(school, month) <= now:
+        raise ValidationError(
+            {"month": _("This month's newsletter day has passed; choose a later month.")}
+        )
+    others = Newsletter.objects.filter(school=school, month=month)
+    if exclude is not None:
+        others = others.exclude(pk=exclude.pk)
+    if others.exists():
+        raise ValidationError({"month": _("There is already a newsletter for this month.")})
+    return month
+
+
+def _require_administration(actor, school):
+    if not audience.is_school_administration(actor, school):
+        raise ValidationError(_("Only the school's administration writes the newsletter."))
+
+
+@transaction.atomic
+def newsletter_create(*, actor, school, title, body, month, attachment=None, now=None):
+    now = now or timezone.now()
+    _require_administration(actor, school)
+    title, clean = _clean_newsletter(title, body, attachment)
+    month = _clean_month(school, month, now)
+    newsletter = Newsletter(school=school, author=actor, title=title, body=clean, month=month)
+    if attachment is not None:
+        newsletter.attachment = attachment
+        newsletter.attachment_name = _display_name(attachment.name)
+    newsletter.save()
+    return newsletter
+
+
+@transaction.atomic
+def newsletter_update(
+    *, actor, newsletter, title, body, month, attachment=None, remove_attachment=False, now=None
+):
+    """Change a draft. Scheduled ones go back to draft first; sent ones never change."""
+    now = now or timezone.now()
+    _require_administration(actor, newsletter.school)
+    if not newsletter.editable:
+        raise ValidationError(_("Only a draft can be changed. A correction is a new message."))
+    title, clean = _clean_newsletter(title, body, attachment)
+    month = _clean_month(newsletter.school, month, now, exclude=newsletter)
+    newsletter.title, newsletter.body, newsletter.month = title, clean, month
+    if attachment is not None:
+        newsletter.attachment = attachment
+        newsletter.attachment_name = _display_name(attachment.name)
+    elif remove_attachment:
+        newsletter.attachment = ""
+        newsletter.attachment_name = ""
+    newsletter.save()
+    return newsletter
+
+
+def newsletter_schedule(*, actor, newsletter, now=None) -> Newsletter:
+    """Schedule a draft for its month's newsletter day."""
+    now = now or timezone.now()
+    _require_administration(actor, newsletter.school)
+    moment = periods.newsletter_moment(newsletter.school, newsletter.month)
+    if moment <= now:
+        raise ValidationError(
+            _("This month's newsletter day has passed; choose a later month first.")
+        )
+    changed = Newsletter.objects.filter(pk=newsletter.pk, state=Newsletter.State.DRAFT).update(
+        state=Newsletter.State.SCHEDULED, publish_at=moment
+    )
+    if not changed:
+        raise ValidationError(_("Only a draft can be scheduled."))
+    newsletter.refresh_from_db()
+    return newsletter
+
+
+def newsletter_unschedule(*, actor, newsletter) -> Newsletter:
+    """Back to draft, for changes, as long as it has not gone out."""
+    _require_administration(actor, newsletter.school)
+    changed = Newsletter.objects.filter(pk=newsletter.pk, state=Newsletter.State.SCHEDULED).update(
+        state=Newsletter.State.DRAFT, publish_at=None
+    )
+    if not changed:
+        raise ValidationError(_("This newsletter has already been sent."))
+    newsletter.refresh_from_db()
+    return newsletter
+
+
+@transaction.atomic
+def newsletter_publish(*, newsletter, now=None) -> bool:
+    """Send a scheduled newsletter: once, whoever ticks. The conditional UPDATE decides which
+    tick does it; the mail run's unique key (school + month) makes a rerun find the same run."""
+    now = now or timezone.now()
+    changed = Newsletter.objects.filter(pk=newsletter.pk, state=Newsletter.State.SCHEDULED).update(
+        state=Newsletter.State.SENT, published_at=now
+    )
+    if not changed:
+        return False
+    school = newsletter.school
+    mailings.mail_run_start(
+        kind=NEWSLETTER,
+        period_key=periods.month_key(school, newsletter.month),
+        school=school,
+        recipient_ids=selectors.digest_recipient_ids(school),
+        payload={"newsletter": newsletter.pk},
+    )
+    return True
