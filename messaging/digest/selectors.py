@@ -4,7 +4,8 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
 from django.core import signing
-from django.db.models import Count, Exists, OuterRef, QuerySet
+from django.db.models import Count, Exists, IntegerField, OuterRef, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from groups import selectors as audience
@@ -43,29 +44,25 @@ def digest_recipient_ids(school) -> list[int]:
     )
 
 
-def unread_kindgesprek_counts(user_ids, school, *, now) -> dict[int, int]:
-    """Per guardian: unread staff messages in the kindgesprekken of their children at this
-    school (children they receive communication about). One query for any number of people."""
+def _unread_kindgesprek(now):
+    """For a Guardianship row: unread staff messages in that child's kindgesprekken."""
     unread = (
         Message.objects.filter(
-            thread__child__guardianships__guardian_id__in=user_ids,
-            thread__child__guardianships__receives_communication=True,
-            thread__child__school=school,
-            author_side=Side.STAFF,
-            sent_at__lte=now,
+            thread__child=OuterRef("child_id"), author_side=Side.STAFF, sent_at__lte=now
         )
         .filter(
             ~Exists(
                 MessageRead.objects.filter(
-                    message=OuterRef("pk"),
-                    user_id=OuterRef("thread__child__guardianships__guardian_id"),
+                    message=OuterRef("pk"), user_id=OuterRef(OuterRef("guardian_id"))
                 )
             )
         )
-        .values("thread__child__guardianships__guardian_id")
+        .order_by()
+        .values("thread__child")
         .annotate(n=Count("id"))
+        .values("n")
     )
-    return {row["thread__child__guardianships__guardian_id"]: row["n"] for row in unread}
+    return Coalesce(Subquery(unread, output_field=IntegerField()), Value(0))
 
 
 def newsletters_for(user) -> QuerySet[Newsletter]:
@@ -100,11 +97,18 @@ def digest_batch(school, user_ids, *, since, until) -> dict[int, Digest]:
     """The digests of a batch of parents, in a fixed number of queries whatever the number of
     parents, children and posts."""
     digests = {pk: Digest() for pk in user_ids}
-    guardianships = Guardianship.objects.filter(
-        guardian_id__in=user_ids, receives_communication=True, child__school=school
-    ).select_related("child__group")
-    for guardianship in guardianships.order_by("child__first_name", "child__last_name"):
-        digests[guardianship.guardian_id].children.append(guardianship.child)
-    for pk, count in unread_kindgesprek_counts(user_ids, school, now=until).items():
-        digests[pk].unread_messages = count
+    # The children they receive communication about, with each child's unread kindgesprek
+    # messages counted in the same query.
+    guardianships = (
+        Guardianship.objects.filter(
+            guardian_id__in=user_ids, receives_communication=True, child__school=school
+        )
+        .select_related("child__group")
+        .annotate(unread=_unread_kindgesprek(until))
+        .order_by("child__first_name", "child__last_name")
+    )
+    for guardianship in guardianships:
+        digest = digests[guardianship.guardian_id]
+        digest.children.append(guardianship.child)
+        digest.unread_messages += guardianship.unread
     return digests
