@@ -21,7 +21,7 @@ from mailings import services as mailings
 from mailings.models import MailRun
 
 from . import periods, selectors
-from .formatting import sanitize
+from .formatting import as_text, sanitize
 from .models import NEWSLETTER_BODY_MAX, NEWSLETTER_TITLE_MAX, Newsletter
 
 DIGEST = "digest"
@@ -97,7 +97,7 @@ def _clean_newsletter(title, body, attachment):
     elif len(title) > NEWSLETTER_TITLE_MAX:
         errors["title"] = _("The title is too long.")
     clean = sanitize(body)
-    if not clean.strip():
+    if not as_text(clean):
         errors["body"] = _("Write the text of the newsletter.")
     elif len(body or "") > NEWSLETTER_BODY_MAX:
         errors["body"] = _("The text is too long.")
