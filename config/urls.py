@@ -4,15 +4,18 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from absences.urls import api_urlpatterns as absences_api
 from accounts.urls import api_urlpatterns as accounts_api
 from groups.urls import api_urlpatterns as groups_api
+from meetings.urls import api_urlpatterns as meetings_api
 from messaging.kindgesprek.urls import api_urlpatterns as kindgesprek_api
+from messaging.urls import api_urlpatterns as messaging_api
 
 admin.site.site_header = _("Schoolbrug administration")
 admin.site.site_title = _("Schoolbrug")
 admin.site.index_title = _("School administration")
 
-api_v1 = accounts_api + groups_api + kindgesprek_api
+api_v1 = accounts_api + groups_api + messaging_api + kindgesprek_api + absences_api + meetings_api
 
 urlpatterns = [
     path("", include("groups.urls")),
@@ -20,6 +23,9 @@ urlpatterns = [
     path("invitations/", include("invitations.urls")),
     path("privacy/", include("privacy.urls")),
     path("kindgesprek/", include("messaging.kindgesprek.urls")),
+    path("absences/", include("absences.urls")),
+    path("meetings/", include("meetings.urls")),
+    path("messages/", include("messaging.urls")),
     path("communication/", include("messaging.digest.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),

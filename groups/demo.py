@@ -172,7 +172,9 @@ DEMO_LOGINS = [
 
 
 def demo_schools():
-    """The two schools' policies as data (fictional names, real rules)."""
+    """The two schools' policies as data (fictional names, real rules). Both have staff
+    reachable 08:00–16:30 and group messages and the digest on Friday."""
+    shared = {"code_of_conduct": CONDUCT, "planned_absence_notice_days": 1}
     return [
         School(
             name="Kindcentrum De Lindeboom",
@@ -181,15 +183,8 @@ def demo_schools():
             # Sick reports by phone; an app message is welcome but not required.
             absence_mode=School.AbsenceMode.PHONE,
             absence_cutoff=datetime.time(8, 30),
-            planned_absence_notice_days=1,
-            staff_hours_start=datetime.time(8, 0),
-            staff_hours_end=datetime.time(16, 30),
-            group_message_weekday=5,
-            digest_weekday=5,
-            digest_time=datetime.time(16, 0),
-            newsletter_day=1,
             allow_portrait_photos=True,
-            code_of_conduct=CONDUCT,
+            **shared,
         ),
         School(
             name="Basisschool De Zeester",
@@ -198,15 +193,8 @@ def demo_schools():
             # Absences in the app before 08:15; planned ones a day ahead; group photos only.
             absence_mode=School.AbsenceMode.APP,
             absence_cutoff=datetime.time(8, 15),
-            planned_absence_notice_days=1,
-            staff_hours_start=datetime.time(8, 0),
-            staff_hours_end=datetime.time(16, 30),
-            group_message_weekday=5,
-            digest_weekday=5,
-            digest_time=datetime.time(16, 0),
-            newsletter_day=1,
             allow_portrait_photos=False,
-            code_of_conduct=CONDUCT,
+            **shared,
         ),
     ]
 

@@ -26,6 +26,7 @@ INSTALLED_APPS = [
     "media_sharing",
     "messaging",
     "absences",
+    "meetings",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -182,6 +183,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Several models call their choices "kind"; give each enum its own name in the schema.
+    "ENUM_NAME_OVERRIDES": {
+        "AbsenceKindEnum": "absences.models.AbsenceReport.Kind",
+        "AgendaItemKindEnum": "meetings.models.AgendaItem.Kind",
+        "KindgesprekAttachmentKindEnum": "messaging.kindgesprek.models.Attachment.Kind",
+    },
 }
 
 # Celery: with a broker URL tasks go to Redis; without one they run inline (eager), so the
@@ -240,6 +247,12 @@ CELERY_BEAT_SCHEDULE = {
     "kindgesprek-due-notifications": {
         "task": "kindgesprek.send_due_notifications",
         "schedule": 60.0,
+    },
+    # Help needed tomorrow: a reminder to the parents who signed up, at a decent hour the
+    # evening before (claimed per parent, so a rerun sends nothing twice).
+    "meetings-help-reminders": {
+        "task": "meetings.tasks.send_help_reminders",
+        "schedule": crontab(minute=0, hour=18),
     },
     # Monday 07:00 (CELERY_TIMEZONE): the weekly personal-message overview for teachers.
     "kindgesprek-coach-summaries": {

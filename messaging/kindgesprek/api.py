@@ -28,6 +28,10 @@ class ThreadSerializer(serializers.Serializer):
 
 
 class AttachmentSerializer(serializers.Serializer):
+    class Meta:
+        # The feed has an attachment serializer too; the schema needs distinct names.
+        ref_name = "KindgesprekAttachment"
+
     name = serializers.CharField(source="original_name")
     content_type = serializers.CharField()
     size = serializers.IntegerField()

@@ -55,23 +55,28 @@ def test_admin_cannot_create_or_delete_schools(personas, login):
     assert client.get(_url(School, "delete", personas.school.pk)).status_code == 403
 
 
-def test_admin_edits_policy_of_own_school(personas, login):
-    client = login(personas.admin)
-    url = _url(School, "change", personas.school.pk)
+def _policy_form(client, url, **changes):
+    """The school's change form as the browser would post it, with some fields changed."""
     form = client.get(url).context["adminform"].form
     data = {
         key: value
         for key, value in form.initial.items()
         if value is not None and not isinstance(value, list)
     }
-    data.update(
-        name="Alpha school",
-        slug="alpha",
+    data.update({"digest_time": "16:00", "reminder_time": "09:00", "absence_cutoff": "08:15"})
+    data.update(changes)
+    return data
+
+
+def test_admin_edits_policy_of_own_school(personas, login):
+    client = login(personas.admin)
+    url = _url(School, "change", personas.school.pk)
+    data = _policy_form(
+        client,
+        url,
         absence_cutoff="08:30",
         staff_hours_start="08:00",
         staff_hours_end="16:30",
-        digest_time="16:00",
-        reminder_time="09:00",
         staff_workdays=["1", "2", "3", "4"],
     )
     response = client.post(url, data)
@@ -84,19 +89,8 @@ def test_admin_edits_policy_of_own_school(personas, login):
 def test_bad_policy_is_refused_with_message(personas, login):
     client = login(personas.admin)
     url = _url(School, "change", personas.school.pk)
-    form = client.get(url).context["adminform"].form
-    data = {
-        key: value
-        for key, value in form.initial.items()
-        if value is not None and not isinstance(value, list)
-    }
-    data.update(
-        staff_hours_start="17:00",
-        staff_hours_end="08:00",
-        absence_cutoff="08:15",
-        digest_time="16:00",
-        reminder_time="09:00",
-        staff_workdays=["1"],
+    data = _policy_form(
+        client, url, staff_hours_start="17:00", staff_hours_end="08:00", staff_workdays=["1"]
     )
     response = client.post(url, data)
     assert response.status_code == 200

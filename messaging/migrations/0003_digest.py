@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('groups', '0001_initial'),
-        ('messaging', '0001_kindgesprek'),
+        ('messaging', '0002_feed'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -1,0 +1,1 @@
+"""Writes for meetings. One module per sub-domain: rounds and bookings, help requests, agenda."""

@@ -1,0 +1,371 @@
+"""Who may see which post, the parent's feed, read receipts and the moderation list.
+
+Audience rules (on top of groups.selectors, which decides who belongs to which group):
+- a guardian sees published, not hidden posts for the groups of their children (only the
+  children they receive communication about) and school-wide posts of those children's
+  schools;
+- teachers and assistants see every post of the groups they work in, scheduled and hidden
+  ones included, so they can follow up and moderate;
+- direction and administration see every post of their school.
+"""
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import (
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce
+from django.http import Http404
+from django.utils import timezone
+
+from groups import selectors as group_selectors
+from groups.models import Guardianship, StaffMembership
+
+from .models import Comment, Post, PostAttachment, PostAudience, PostRead, Report
+
+FEED_PAGE_SIZE = 20
+EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
+MICROSECOND = datetime.timedelta(microseconds=1)
+
+
+def _for_groups(group_ids) -> Q:
+    """The post is for one of these groups. A correlated EXISTS, checked per post row along
+    the feed's index, instead of first collecting every post id of the groups."""
+    return Q(Exists(PostAudience.objects.filter(post=OuterRef("pk"), group_id__in=group_ids)))
+
+
+def _guardian_q(group_ids, school_ids) -> Q:
+    """Published, not hidden posts for these groups, and school-wide posts of these schools.
+    The arguments are id lists or subqueries."""
+    return Q(publish_at__lte=timezone.now(), hidden_at__isnull=True) & (
+        _for_groups(group_ids) | Q(is_school_wide=True, school_id__in=school_ids)
+    )
+
+
+def _staff_q(group_ids, school_ids) -> Q:
+    """Every post of the groups a person works in and of the schools they lead."""
+    return _for_groups(group_ids) | Q(school_id__in=school_ids)
+
+
+def _guardian_q_for(user) -> Q:
+    children = group_selectors.children_of_guardian(user)
+    return _guardian_q(children.values("group_id"), children.values("school_id"))
+
+
+def _staff_q_for(user) -> Q:
+    return _staff_q(
+        group_selectors.staffed_groups(user).values("id"),
+        group_selectors.led_schools(user).values("id"),
+    )
+
+
+def visible_posts(user) -> QuerySet[Post]:
+    """Every post the user may open. Subqueries only: one query when evaluated."""
+    if not (user and user.is_authenticated and user.is_active):
+        return Post.objects.none()
+    return Post.objects.filter(_guardian_q_for(user) | _staff_q_for(user))
+
+
+def moderated_posts(user) -> QuerySet[Post]:
+    """Posts whose comments and reports the user handles: staff of the post's groups and the
+    school's direction and administration."""
+    if not (user and user.is_authenticated and user.is_active):
+        return Post.objects.none()
+    return Post.objects.filter(_staff_q_for(user))
+
+
+def access_post(user, post_id) -> Post:
+    """The post if the user may see it; 404 for missing and not-yours alike."""
+    try:
+        return visible_posts(user).select_related("school", "author").get(pk=post_id)
+    except (Post.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def access_own_post(user, post_id) -> Post:
+    """A post the user wrote and still may see (for editing and deleting)."""
+    post = access_post(user, post_id)
+    if post.author_id != user.pk:
+        raise Http404
+    return post
+
+
+def access_moderated_post(user, post_id) -> Post:
+    try:
+        return moderated_posts(user).select_related("school", "author").get(pk=post_id)
+    except (Post.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def may_moderate(user, post) -> bool:
+    return moderated_posts(user).filter(pk=post.pk).exists()
+
+
+def access_comment(user, comment_id) -> Comment:
+    """A visible comment of a post the user may see (hidden comments only for moderators)."""
+    try:
+        comment = Comment.objects.select_related("post").get(pk=comment_id)
+    except (Comment.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    access_post(user, comment.post_id)
+    if comment.hidden_at is not None and not may_moderate(user, comment.post):
+        raise Http404
+    return comment
+
+
+def access_attachment(user, attachment_id) -> PostAttachment:
+    try:
+        attachment = PostAttachment.objects.get(pk=attachment_id)
+    except (PostAttachment.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    access_post(user, attachment.post_id)
+    return attachment
+
+
+def postable_groups(user, school=None):
+    """Groups the user may post to: those they work in, and every group of a school they
+    lead."""
+    groups = group_selectors.visible_groups(user).filter(
+        Q(id__in=group_selectors.staffed_groups(user).values("id"))
+        | Q(school_id__in=group_selectors.led_schools(user).values("id"))
+    )
+    if school is not None:
+        groups = groups.filter(school=school)
+    return groups.order_by("school__name", "grade", "name")
+
+
+def comments_of(user, post) -> list[Comment]:
+    comments = post.comments.select_related("author")
+    if not may_moderate(user, post):
+        comments = comments.filter(hidden_at__isnull=True)
+    return list(comments)
+
+
+def moderators_of(post):
+    """Who hears about a report: the teachers and assistants of the post's groups and the
+    school's direction."""
+    from django.contrib.auth import get_user_model
+
+    Role = StaffMembership.Role
+    return (
+        get_user_model()
+        .objects.filter(is_active=True)
+        .filter(
+            Q(
+                staff_memberships__groups__post_audience__post=post,
+                staff_memberships__role__in=StaffMembership.GROUP_ROLES,
+            )
+            | Q(staff_memberships__school_id=post.school_id, staff_memberships__role=Role.DIRECTION)
+        )
+        .distinct()
+    )
+
+
+def open_reports(user) -> QuerySet[Report]:
+    posts = moderated_posts(user).values("id")
+    return (
+        Report.objects.filter(state=Report.State.OPEN)
+        .filter(Q(post_id__in=posts) | Q(comment__post_id__in=posts))
+        .select_related("post", "comment", "comment__post", "comment__author", "reporter")
+        .order_by("created_at", "id")
+    )
+
+
+# --- the feed -----------------------------------------------------------------------------
+
+
+def encode_cursor(post: Post) -> str:
+    return f"{(post.publish_at - EPOCH) // MICROSECOND}.{post.pk}"
+
+
+def decode_cursor(cursor: str | None):
+    if not cursor:
+        return None
+    try:
+        micros, pk = (int(part) for part in cursor.split(".", 1))
+        return EPOCH + datetime.timedelta(microseconds=micros), pk
+    except (ValueError, OverflowError):
+        raise Http404 from None
+
+
+@dataclass
+class FeedItem:
+    post: Post
+    unread: bool
+    # (group, [the viewer's children in that group]) for each of the post's groups the viewer
+    # is concerned with; empty children for staff.
+    labels: list = field(default_factory=list)
+    attachment_count: int = 0
+
+
+@dataclass
+class FeedPage:
+    items: list
+    next_cursor: str | None
+    children: list
+    child: object = None
+    can_post: bool = False
+
+
+def _staff_ids(user) -> tuple[set, set]:
+    """Ids of the groups the user works in and of the schools they lead, in one query."""
+    nothing = Value(None, output_field=IntegerField())
+    rows = (
+        group_selectors.staffed_groups(user)
+        .order_by()
+        .values_list("id", nothing)
+        .union(group_selectors.led_schools(user).order_by().values_list(nothing, "id"), all=True)
+    )
+    groups, schools = set(), set()
+    for group_id, school_id in rows:
+        if group_id is not None:
+            groups.add(group_id)
+        if school_id is not None:
+            schools.add(school_id)
+    return groups, schools
+
+
+def feed_page(user, *, child_id=None, cursor=None, size=FEED_PAGE_SIZE) -> FeedPage:
+    """One page of the user's feed, newest first, keyset-paginated on (publish_at, id).
+
+    Five queries whatever the number of posts, comments or reads: the children, the staff
+    roles, the posts (with unread flag and comment count), their audience groups and their
+    attachments.
+    """
+    children = list(group_selectors.children_of_guardian(user).order_by("first_name"))
+    staff_group_ids, led_school_ids = _staff_ids(user)
+    child = None
+    if child_id is not None:
+        child = next((c for c in children if str(c.pk) == str(child_id)), None)
+        if child is None:
+            raise Http404
+        audience = _guardian_q([child.group_id], [child.school_id])
+    else:
+        # The same rules as visible_posts, with the ids already in hand: a simpler query.
+        audience = Q(pk__in=[])
+        if children:
+            audience |= _guardian_q(
+                {kid.group_id for kid in children}, {kid.school_id for kid in children}
+            )
+        if staff_group_ids or led_school_ids:
+            audience |= _staff_q(staff_group_ids, led_school_ids)
+    posts = Post.objects.filter(audience, hidden_at__isnull=True)
+    position = decode_cursor(cursor)
+    if position is not None:
+        moment, pk = position
+        # The redundant `publish_at <= moment` becomes the index condition: the scan starts at
+        # the cursor instead of filtering every newer row (which made deep pages slow).
+        posts = posts.filter(
+            Q(publish_at__lte=moment), Q(publish_at__lt=moment) | Q(publish_at=moment, id__lt=pk)
+        )
+    visible_comments = Comment.objects.filter(post=OuterRef("pk"), hidden_at__isnull=True)
+    posts = (
+        posts.select_related("author", "school")
+        .annotate(
+            is_read=Exists(PostRead.objects.filter(post=OuterRef("pk"), user=user)),
+            comment_count=_count(visible_comments),
+        )
+        .prefetch_related(
+            Prefetch("audience", queryset=PostAudience.objects.select_related("group")),
+            "attachments",
+        )
+        .order_by("-publish_at", "-id")
+    )
+    rows = list(posts[: size + 1])
+    has_more = len(rows) > size
+    rows = rows[:size]
+    children_by_group = defaultdict(list)
+    for kid in children:
+        children_by_group[kid.group_id].append(kid)
+    items = []
+    for post in rows:
+        labels = [
+            (row.group, children_by_group.get(row.group_id, []))
+            for row in post.audience.all()
+            if not children or row.group_id in children_by_group
+        ]
+        items.append(
+            FeedItem(
+                post=post,
+                unread=not post.is_read,
+                labels=labels,
+                attachment_count=len(post.attachments.all()),
+            )
+        )
+    return FeedPage(
+        items=items,
+        next_cursor=encode_cursor(rows[-1]) if has_more else None,
+        children=children,
+        child=child,
+        can_post=bool(staff_group_ids or led_school_ids),
+    )
+
+
+def _count(queryset):
+    counted = queryset.order_by().values("post").annotate(n=Count("id")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+# --- read receipts ------------------------------------------------------------------------
+
+
+@dataclass
+class ChildReceipt:
+    child: object
+    guardians: list  # [(guardian, has_read)]
+
+    @property
+    def read(self):
+        return any(has_read for _guardian, has_read in self.guardians)
+
+
+@dataclass
+class Receipts:
+    read_families: int
+    total_families: int
+    unread_children: list  # ChildReceipt for each child whose family has not read it
+
+
+def read_receipts(post) -> Receipts:
+    """ "Read by X of Y families": a family is the set of guardians a child has, so siblings
+    with the same parents count once. Two queries whatever the audience size."""
+    guardianships = (
+        Guardianship.objects.filter(
+            child__group__post_audience__post=post,
+            receives_communication=True,
+            guardian__is_active=True,
+        )
+        .select_related("guardian", "child")
+        .order_by("child__first_name", "child__last_name", "child_id", "guardian__full_name")
+    )
+    readers = set(PostRead.objects.filter(post=post).values_list("user_id", flat=True))
+    per_child = {}
+    for row in guardianships:
+        receipt = per_child.setdefault(row.child_id, ChildReceipt(child=row.child, guardians=[]))
+        receipt.guardians.append((row.guardian, row.guardian_id in readers))
+    families = {}
+    for receipt in per_child.values():
+        key = frozenset(guardian.pk for guardian, _read in receipt.guardians)
+        families[key] = families.get(key, False) or receipt.read
+    return Receipts(
+        read_families=sum(families.values()),
+        total_families=len(families),
+        unread_children=[receipt for receipt in per_child.values() if not receipt.read],
+    )
+
+
+def access_open_report(user, report_id) -> Report:
+    try:
+        return open_reports(user).get(pk=report_id)
+    except (Report.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None

@@ -1,0 +1,6 @@
+// The schedule's print button; CSP forbids inline handlers.
+document.addEventListener("click", (event) => {
+  if (event.target.closest("[data-print]")) {
+    window.print();
+  }
+});
