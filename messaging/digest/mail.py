@@ -87,6 +87,7 @@ def build_digest(run, deliveries):
     digests = selectors.digest_batch(school, wanted, since=since, until=until)
     common = {
         "week": run.payload["week"],
+        "site_url": settings.SITE_URL.rstrip("/"),
         "kindgesprek_url": absolute(reverse("kindgesprek:index")),
         "settings_url": absolute(reverse("preferences")),
     }

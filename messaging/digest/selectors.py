@@ -4,7 +4,16 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
 from django.core import signing
-from django.db.models import Count, Exists, IntegerField, OuterRef, QuerySet, Subquery, Value
+from django.db.models import (
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
@@ -12,6 +21,7 @@ from groups import selectors as audience
 from groups.models import Guardianship
 
 from ..kindgesprek.models import Message, MessageRead, Side
+from ..models import Post, PostAudience, PostRead
 from .models import Newsletter
 
 User = get_user_model()
@@ -80,6 +90,24 @@ def access_newsletter(user, newsletter_id) -> Newsletter:
         raise Http404 from None
 
 
+EXCERPT_CHARS = 200
+
+
+@dataclass
+class DigestItem:
+    """A post in a parent's digest: who it is about, and whether they read it already."""
+
+    post: Post
+    groups: list
+    children: list
+    unread: bool
+
+    @property
+    def excerpt(self):
+        text = " ".join(self.post.body.split())
+        return text if len(text) <= EXCERPT_CHARS else text[: EXCERPT_CHARS - 1].rstrip() + "…"
+
+
 @dataclass
 class Digest:
     """One parent's digest at one school: their children there, what is new, what is unread."""
@@ -93,9 +121,32 @@ class Digest:
         return not self.items and not self.unread_messages
 
 
+def _week_posts(school, group_ids, *, since, until):
+    """Published, not hidden posts of the week for these groups, and the school's school-wide
+    posts; with the groups (among these) each is for. Two queries, whatever the number."""
+    posts = list(
+        Post.objects.filter(
+            publish_at__gte=since, publish_at__lt=until, hidden_at__isnull=True, school=school
+        )
+        .filter(
+            Q(is_school_wide=True)
+            | Q(Exists(PostAudience.objects.filter(post=OuterRef("pk"), group_id__in=group_ids)))
+        )
+        .only("id", "title", "body", "publish_at", "is_school_wide", "school_id")
+        .order_by("-publish_at", "-id")
+    )
+    audience = {}
+    for post_id, group_id in PostAudience.objects.filter(
+        post_id__in=[post.pk for post in posts], group_id__in=group_ids
+    ).values_list("post_id", "group_id"):
+        audience.setdefault(post_id, set()).add(group_id)
+    return posts, audience
+
+
 def digest_batch(school, user_ids, *, since, until) -> dict[int, Digest]:
-    """The digests of a batch of parents, in a fixed number of queries whatever the number of
-    parents, children and posts."""
+    """The digests of a batch of parents, in four queries whatever the number of parents,
+    children and posts: guardianships (with unread kindgesprek counts), posts, their
+    audience, and the parents' read receipts."""
     digests = {pk: Digest() for pk in user_ids}
     # The children they receive communication about, with each child's unread kindgesprek
     # messages counted in the same query.
@@ -111,4 +162,32 @@ def digest_batch(school, user_ids, *, since, until) -> dict[int, Digest]:
         digest = digests[guardianship.guardian_id]
         digest.children.append(guardianship.child)
         digest.unread_messages += guardianship.unread
+    group_ids = {child.group_id for d in digests.values() for child in d.children}
+    posts, audience = _week_posts(school, group_ids, since=since, until=until)
+    if not posts:
+        return digests
+    read = set(
+        PostRead.objects.filter(
+            user_id__in=user_ids, post_id__in=[post.pk for post in posts]
+        ).values_list("user_id", "post_id")
+    )
+    for pk, digest in digests.items():
+        if not digest.children:
+            continue
+        mine = {child.group_id for child in digest.children}
+        for post in posts:
+            groups = audience.get(post.pk, set()) & mine
+            if not (post.is_school_wide or groups):
+                continue
+            children = [c for c in digest.children if post.is_school_wide or c.group_id in groups]
+            digest.items.append(
+                DigestItem(
+                    post=post,
+                    groups=sorted({c.group.name for c in children if c.group_id in groups}),
+                    children=[c.first_name for c in children],
+                    unread=(pk, post.pk) not in read,
+                )
+            )
+        # Unread first; within each, newest first (the posts' order, kept by a stable sort).
+        digest.items.sort(key=lambda item: not item.unread)
     return digests

@@ -6,8 +6,10 @@ from django.core import mail
 
 from groups.models import StaffMembership
 from mailings.models import MailDelivery, MailRun
+from messaging import services as feed
 from messaging.digest import services
 from messaging.kindgesprek import services as kindgesprek
+from messaging.models import PostRead
 from tests.factories import StaffMembershipFactory, UserFactory
 
 from .conftest import FRIDAY_DIGEST, at
@@ -127,3 +129,102 @@ def test_unread_counts_only_the_schools_own_children(personas, send_digests):
     assert outcome(run, personas.multi_school_parent) == (State.SKIPPED, "nothing new")
     assert outcome(other, personas.multi_school_parent)[0] == State.SENT
     assert len(mails_to(personas.multi_school_parent)) == 1
+
+
+# --- posts --------------------------------------------------------------------------------
+
+
+def publish(actor, school, title, moment, **kwargs):
+    with time_machine.travel(moment, tick=False):
+        return feed.post_publish(actor=actor, school=school, title=title, body="Tekst.", **kwargs)
+
+
+@pytest.fixture
+def week_posts(personas):
+    p = personas
+    posts = {
+        "old": publish(
+            p.teacher_a, p.school, "Vorige week", at(2026, 11, 13, 15), group_ids=[p.group_a.pk]
+        ),
+        "group": publish(
+            p.teacher_a,
+            p.school,
+            "Uitje naar de kinderboerderij",
+            WEDNESDAY,
+            group_ids=[p.group_a.pk],
+        ),
+        "school": publish(
+            p.direction, p.school, "Studiedag", at(2026, 11, 17, 9), school_wide=True
+        ),
+        "late": publish(
+            p.teacher_a,
+            p.school,
+            "Na het overzicht",
+            at(2026, 11, 20, 16, 1),
+            group_ids=[p.group_a.pk],
+        ),
+        "hidden": publish(p.teacher_a, p.school, "Verborgen", WEDNESDAY, group_ids=[p.group_a.pk]),
+    }
+    posts["hidden"].hidden_at = WEDNESDAY
+    posts["hidden"].save()
+    return posts
+
+
+def items_of(message):
+    return [
+        line
+        for line in message.body.splitlines()
+        if line.startswith(("[nieuw]", "Studiedag", "Uitje"))
+    ]
+
+
+def test_the_weeks_group_and_school_wide_posts_with_group_and_child_named(
+    personas, week_posts, send_digests
+):
+    send_digests(personas.school)
+    [message] = mails_to(personas.parent_a)
+    body = message.body
+    assert "Uitje naar de kinderboerderij" in body
+    assert "Groep 5a · Daan" in body
+    assert "Studiedag" in body
+    assert "Voor de hele school · Daan" in body
+    for title in ("Vorige week", "Na het overzicht", "Verborgen"):
+        assert title not in body
+    assert f"/messages/{week_posts['group'].pk}/" in body
+    assert f"/messages/{week_posts['group'].pk}/" in message.alternatives[0][0]
+    # A parent in group B gets the school-wide post only.
+    [other] = mails_to(personas.parent_b)
+    assert "Studiedag" in other.body
+    assert "Voor de hele school · Sem" in other.body
+    assert "Uitje naar de kinderboerderij" not in other.body
+
+
+def test_unread_posts_come_first(personas, week_posts, send_digests):
+    PostRead.objects.create(post=week_posts["group"], user=personas.parent_a)
+    send_digests(personas.school)
+    [message] = mails_to(personas.parent_a)
+    assert items_of(message) == ["[nieuw] Studiedag", "Uitje naar de kinderboerderij"]
+
+
+def test_a_parent_in_two_schools_gets_one_digest_per_school(personas, week_posts, send_digests):
+    p = personas
+    teacher_x = UserFactory()
+    StaffMembershipFactory(
+        user=teacher_x, school=p.other_school, role=StaffMembership.Role.TEACHER, groups=[p.group_x]
+    )
+    publish(teacher_x, p.other_school, "Gymles", WEDNESDAY, group_ids=[p.group_x.pk])
+    send_digests(p.school)
+    messages = mails_to(p.multi_school_parent)
+    assert len(messages) == 2
+    by_school = {m.subject: m.body for m in messages}
+    alpha, beta = by_school["Deze week op Alpha school"], by_school["Deze week op Beta school"]
+    assert "Groep 5a · Mila" in alpha
+    assert "Gymles" not in alpha
+    assert "Groep 3x · Noor" in beta
+    assert "Studiedag" not in beta
+
+
+def test_the_custody_flag_keeps_group_posts_out(personas, week_posts, send_digests):
+    run = send_digests(personas.school)
+    assert not run.deliveries.filter(recipient=personas.blocked_parent_a).exists()
+    assert mails_to(personas.blocked_parent_a) == []
