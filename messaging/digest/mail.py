@@ -61,7 +61,9 @@ def build_newsletter(run, deliveries):
         "newsletter": newsletter,
         "body_html": as_html(newsletter.body),
         "body_text": as_text(newsletter.body),
-        "url": absolute(reverse("home")),
+        "url": absolute(reverse("messaging:post-detail", args=[newsletter.post_id]))
+        if newsletter.post_id
+        else absolute(reverse("messaging:feed")),
     }
     built = {}
     for delivery in deliveries:

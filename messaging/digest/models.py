@@ -56,6 +56,15 @@ class Newsletter(models.Model):
     month = models.DateField(_("month"))
     publish_at = models.DateTimeField(_("to be published at"), null=True, blank=True)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    # The school-wide feed post it became when it was sent.
+    post = models.OneToOneField(
+        "messaging.Post",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="newsletter",
+        verbose_name=_("feed post"),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:

@@ -7,22 +7,29 @@ finds what exists and adds nothing.
 """
 
 import datetime
+import logging
 
+from django.contrib.auth import get_user_model
 from django.core import signing
 from django.core.exceptions import ValidationError
+from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import services as accounts_services
 from groups import selectors as audience
-from groups.models import School
+from groups.models import School, StaffMembership
 from mailings import services as mailings
 from mailings.models import MailRun
 
+from .. import services as feed
 from . import periods, selectors
 from .formatting import as_text, sanitize
 from .models import NEWSLETTER_BODY_MAX, NEWSLETTER_TITLE_MAX, Newsletter
+
+User = get_user_model()
+logger = logging.getLogger(__name__)
 
 DIGEST = "digest"
 NEWSLETTER = "newsletter"
@@ -61,8 +68,13 @@ def schedule_tick(*, now=None) -> dict[str, list]:
     for newsletter in Newsletter.objects.filter(
         state=Newsletter.State.SCHEDULED, publish_at__lte=now
     ).select_related("school"):
-        if newsletter_publish(newsletter=newsletter, now=now):
-            started[NEWSLETTER].append(newsletter.pk)
+        try:
+            if newsletter_publish(newsletter=newsletter, now=now):
+                started[NEWSLETTER].append(newsletter.pk)
+        except ValidationError:
+            # It stays scheduled (the transaction rolled back) and is tried at the next tick;
+            # the other schools' work goes on.
+            logger.exception("newsletter %s could not be published", newsletter.pk)
     return started
 
 
@@ -205,17 +217,53 @@ def newsletter_unschedule(*, actor, newsletter) -> Newsletter:
     return newsletter
 
 
+def _publisher(newsletter):
+    """Who the feed post is from: the author, or another of the school's administration when
+    the author has left."""
+    school = newsletter.school
+    if newsletter.author and audience.is_school_administration(newsletter.author, school):
+        return newsletter.author
+    return (
+        User.objects.filter(
+            is_active=True,
+            staff_memberships__school=school,
+            staff_memberships__role=StaffMembership.Role.ADMINISTRATION,
+        )
+        .order_by("pk")
+        .first()
+    )
+
+
 @transaction.atomic
 def newsletter_publish(*, newsletter, now=None) -> bool:
     """Send a scheduled newsletter: once, whoever ticks. The conditional UPDATE decides which
-    tick does it; the mail run's unique key (school + month) makes a rerun find the same run."""
+    tick does it; the mail run's unique key (school + month) makes a rerun find the same run.
+    It becomes a school-wide post in every group's feed and a mail to every parent who
+    receives communication."""
     now = now or timezone.now()
     changed = Newsletter.objects.filter(pk=newsletter.pk, state=Newsletter.State.SCHEDULED).update(
         state=Newsletter.State.SENT, published_at=now
     )
     if not changed:
         return False
+    newsletter.refresh_from_db()
     school = newsletter.school
+    publisher = _publisher(newsletter)
+    if publisher is None:
+        raise ValidationError(_("The school has no administration to publish the newsletter."))
+    attachments = []
+    if newsletter.attachment:
+        attachments = [File(newsletter.attachment.open("rb"), name=newsletter.attachment_name)]
+    post = feed.post_publish(
+        actor=publisher,
+        school=school,
+        title=newsletter.title,
+        body=as_text(newsletter.body),
+        school_wide=True,
+        allow_reactions=False,
+        attachments=attachments,
+    )
+    Newsletter.objects.filter(pk=newsletter.pk).update(post=post)
     mailings.mail_run_start(
         kind=NEWSLETTER,
         period_key=periods.month_key(school, newsletter.month),

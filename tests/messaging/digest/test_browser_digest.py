@@ -1,5 +1,6 @@
 """In a real browser: the administration writes, previews and schedules the newsletter, the
-frozen-clock tick sends it; a parent switches the weekly digest off."""
+frozen-clock tick sends it and a parent finds it in the feed; a parent switches the weekly
+digest off."""
 
 import re
 
@@ -55,6 +56,16 @@ def test_administration_schedules_the_newsletter_and_the_tick_sends_it(
     newsletter.refresh_from_db()
     assert newsletter.state == Newsletter.State.SENT
     assert personas.parent_a.email in [message.to[0] for message in mail.outbox]
+
+    page.get_by_role("button", name="Uitloggen").click()
+    page.wait_for_url("**/accounts/login/")
+    with time_machine.travel(at(2026, 12, 1, 9), tick=True):
+        browser_login(personas.parent_b.email)
+        page.goto("/messages/")
+        expect(page.get_by_text("Nieuwsbrief december").first).to_be_visible()
+        page.get_by_role("link", name="Nieuwsbrief december").first.click()
+        expect(page.get_by_text("Het kerstdiner is op 17 december.")).to_be_visible()
+        expect(page.get_by_role("link", name=re.compile("programma.pdf"))).to_be_visible()
 
 
 def test_a_parent_switches_the_digest_off(personas, page, browser_login):

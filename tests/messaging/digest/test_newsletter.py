@@ -9,9 +9,11 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from groups.models import StaffMembership
 from mailings.models import MailRun
 from messaging.digest import services
 from messaging.digest.models import Newsletter
+from tests.factories import StaffMembershipFactory, UserFactory
 
 from .conftest import at
 
@@ -240,3 +242,54 @@ def test_the_newsletter_day_follows_the_school_time_across_dst(personas):
     newsletter.refresh_from_db()
     # Sunday 28 March 2027 is the DST change: 08:00 is summer time (06:00 UTC).
     assert newsletter.publish_at == datetime.datetime(2027, 3, 28, 6, 0, tzinfo=datetime.UTC)
+
+
+def test_the_sent_newsletter_is_a_school_wide_post_in_every_parents_feed(
+    personas, login, run_on_commit
+):
+    pdf = SimpleUploadedFile("programma.pdf", PDF, content_type="application/pdf")
+    newsletter = services.newsletter_create(
+        actor=personas.admin,
+        school=personas.school,
+        title="Nieuwsbrief december",
+        body="<p>Het <strong>kerstdiner</strong> is op 17 december.</p>",
+        month=DECEMBER,
+        attachment=pdf,
+    )
+    services.newsletter_schedule(actor=personas.admin, newsletter=newsletter)
+    with time_machine.travel(at(2026, 12, 1, 8, 5), tick=False):
+        run_on_commit(services.schedule_tick)
+        newsletter.refresh_from_db()
+        post = newsletter.post
+        assert post.is_school_wide
+        assert post.author == personas.admin
+        assert post.body == "Het kerstdiner is op 17 december."
+        assert [a.display_name for a in post.attachments.all()] == ["programma.pdf"]
+        assert set(post.audience.values_list("group_id", flat=True)) == {
+            personas.group_a.pk,
+            personas.group_b.pk,
+        }
+        for parent in (personas.parent_a, personas.parent_b):
+            feed_page = login(parent).get(reverse("messaging:feed")).content.decode()
+            assert "Nieuwsbrief december" in feed_page
+        outsider_feed = login(personas.outsider).get(reverse("messaging:feed")).content.decode()
+        assert "Nieuwsbrief december" not in outsider_feed
+    [message] = [m for m in mail.outbox if m.to == [personas.parent_a.email]]
+    assert f"/messages/{post.pk}/" in message.body
+
+
+def test_a_newsletter_whose_author_left_is_published_by_another_administrator(
+    personas, draft, run_on_commit
+):
+    services.newsletter_schedule(actor=personas.admin, newsletter=draft)
+    colleague = UserFactory()
+    StaffMembershipFactory(
+        user=colleague, school=personas.school, role=StaffMembership.Role.ADMINISTRATION
+    )
+    personas.admin.is_active = False
+    personas.admin.save()
+    with time_machine.travel(at(2026, 12, 1, 8, 5), tick=False):
+        run_on_commit(services.schedule_tick)
+    draft.refresh_from_db()
+    assert draft.state == Newsletter.State.SENT
+    assert draft.post.author == colleague
