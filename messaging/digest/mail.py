@@ -12,7 +12,7 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from mailings.services import register
 
@@ -113,5 +113,37 @@ def build_digest(run, deliveries):
             school=school,
             context={**common, "digest": digest, "unsubscribe_url": url},
             headers=unsubscribe_headers(url),
+        )
+    return built
+
+
+@register(services.CADENCE)
+def build_cadence(run, deliveries):
+    """A friendly reminder to staff whose group has no group message yet this week; skipped
+    when a colleague posted in the meantime."""
+    school = run.school
+    groups = selectors.cadence_batch(
+        school, run.payload["week"], [d.recipient_id for d in deliveries], now=timezone.now()
+    )
+    context = {"url": absolute(reverse("messaging:post-create"))}
+    built = {}
+    for delivery in deliveries:
+        recipient = delivery.recipient
+        if not recipient.is_active:
+            built[delivery.pk] = "account deactivated"
+            continue
+        mine = sorted(groups.get(recipient.pk, []), key=lambda group: (group.grade, group.name))
+        if not mine:
+            built[delivery.pk] = "already posted"
+            continue
+        built[delivery.pk] = render_mail(
+            services.CADENCE,
+            recipient=recipient,
+            school=school,
+            context={
+                **context,
+                "groups": mine,
+                "group_names": ", ".join(group.name for group in mine),
+            },
         )
     return built

@@ -18,11 +18,12 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from groups import selectors as audience
-from groups.models import Guardianship
+from groups.models import Group, Guardianship, StaffMembership
 
 from ..kindgesprek.models import Message, MessageRead, Side
 from ..models import Post, PostAudience, PostRead
-from .models import Newsletter
+from . import periods
+from .models import CadenceReminder, Newsletter
 
 User = get_user_model()
 
@@ -73,6 +74,78 @@ def _unread_kindgesprek(now):
         .values("n")
     )
     return Coalesce(Subquery(unread, output_field=IntegerField()), Value(0))
+
+
+def _group_posts(since, until):
+    """For a Group row: a published, not hidden group post between the two moments."""
+    return Exists(
+        PostAudience.objects.filter(
+            group=OuterRef("pk"),
+            post__is_school_wide=False,
+            post__hidden_at__isnull=True,
+            post__publish_at__gte=since,
+            post__publish_at__lte=until,
+        )
+    )
+
+
+def quiet_group_staff(school, *, since, until) -> list[tuple[int, int]]:
+    """(staff user id, group id) for the school's current groups that had no group post
+    between the two moments. School-wide posts do not count: the rule is about the group's
+    own weekly message."""
+    newest = Group.objects.filter(school=school).order_by("-school_year").values("school_year")[:1]
+    quiet = Group.objects.filter(school=school, school_year=Subquery(newest)).exclude(
+        _group_posts(since, until)
+    )
+    return list(
+        StaffMembership.objects.filter(
+            school=school,
+            role__in=StaffMembership.GROUP_ROLES,
+            user__is_active=True,
+            groups__in=quiet,
+        )
+        .values_list("user_id", "groups")
+        .distinct()
+    )
+
+
+def _open_reminders(now):
+    """Reminders whose group has had no group post since the reminder was made."""
+    posted = PostAudience.objects.filter(
+        group=OuterRef("group_id"),
+        post__is_school_wide=False,
+        post__hidden_at__isnull=True,
+        post__publish_at__gte=OuterRef("created_at"),
+        post__publish_at__lte=now,
+    )
+    return CadenceReminder.objects.exclude(Exists(posted)).select_related("group")
+
+
+def open_cadence_reminders(user, *, now) -> list[CadenceReminder]:
+    """This week's open reminders of a staff member, at each of their schools' own week."""
+    memberships = StaffMembership.objects.filter(
+        user=user, role__in=StaffMembership.GROUP_ROLES, user__is_active=True
+    ).select_related("school")
+    weeks = [
+        Q(school_id=m.school_id, week=periods.iso_week(now.astimezone(m.school.tz).date()))
+        for m in memberships
+    ]
+    if not weeks:
+        return []
+    condition = weeks.pop()
+    for week in weeks:
+        condition |= week
+    return list(
+        _open_reminders(now).filter(condition, user=user).order_by("group__grade", "group__name")
+    )
+
+
+def cadence_batch(school, week, user_ids, *, now) -> dict[int, list]:
+    """Per staff member: the groups of their open reminders of that week (one query)."""
+    groups = {pk: [] for pk in user_ids}
+    for reminder in _open_reminders(now).filter(school=school, week=week, user_id__in=user_ids):
+        groups[reminder.user_id].append(reminder.group)
+    return groups
 
 
 def newsletters_for(user) -> QuerySet[Newsletter]:

@@ -26,13 +26,14 @@ from mailings.models import MailRun
 from .. import services as feed
 from . import periods, selectors
 from .formatting import as_text, sanitize
-from .models import NEWSLETTER_BODY_MAX, NEWSLETTER_TITLE_MAX, Newsletter
+from .models import NEWSLETTER_BODY_MAX, NEWSLETTER_TITLE_MAX, CadenceReminder, Newsletter
 
 User = get_user_model()
 logger = logging.getLogger(__name__)
 
 DIGEST = "digest"
 NEWSLETTER = "newsletter"
+CADENCE = "cadence"
 
 PDF_MAX_BYTES = 10 * 1024 * 1024
 
@@ -60,11 +61,16 @@ def digest_unsubscribe(*, token: str):
 def schedule_tick(*, now=None) -> dict[str, list]:
     """Every few minutes: start what each school's policy makes due now, in its time zone."""
     now = now or timezone.now()
-    started = {DIGEST: [], NEWSLETTER: []}
+    started = {DIGEST: [], NEWSLETTER: [], CADENCE: []}
     for school in School.objects.order_by("pk"):
         moment = periods.weekly_moment(school, now, school.digest_weekday, school.digest_time)
         if moment is not None and digest_run_start(school=school, moment=moment):
             started[DIGEST].append(school.pk)
+        moment = periods.weekly_moment(
+            school, now, school.group_message_weekday, school.reminder_time
+        )
+        if moment is not None and cadence_run_start(school=school, now=now):
+            started[CADENCE].append(school.pk)
     for newsletter in Newsletter.objects.filter(
         state=Newsletter.State.SCHEDULED, publish_at__lte=now
     ).select_related("school"):
@@ -95,6 +101,34 @@ def digest_run_start(*, school, moment) -> MailRun | None:
             "since": since.isoformat(),
             "until": until.isoformat(),
         },
+    )
+
+
+# --- cadence reminders -------------------------------------------------------------------
+
+
+def cadence_run_start(*, school, now) -> MailRun | None:
+    """On the group-message day: remind the staff of each group without a group post this
+    week, in the app and by mail. Once per school per week; None when already done."""
+    local_day = now.astimezone(school.tz).date()
+    key = periods.week_key(school, local_day)
+    if MailRun.objects.filter(kind=CADENCE, period_key=key).exists():
+        return None
+    week = periods.iso_week(local_day)
+    pairs = selectors.quiet_group_staff(school, since=periods.week_start(school, now), until=now)
+    CadenceReminder.objects.bulk_create(
+        [
+            CadenceReminder(school=school, group_id=group_id, user_id=user_id, week=week)
+            for user_id, group_id in pairs
+        ],
+        ignore_conflicts=True,
+    )
+    return mailings.mail_run_start(
+        kind=CADENCE,
+        period_key=key,
+        school=school,
+        recipient_ids={user_id for user_id, _group_id in pairs},
+        payload={"week": week, "since": periods.week_start(school, now).isoformat()},
     )
 
 

@@ -15,5 +15,6 @@ urlpatterns = [
         views.newsletter_attachment,
         name="newsletter-attachment",
     ),
+    path("reminders/", views.reminders, name="reminders"),
     path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
 ]

@@ -158,6 +158,21 @@ def newsletter_attachment(request, pk):
     )
 
 
+@require_GET
+def reminders(request):
+    """The group-message reminders the home page loads for teachers and assistants."""
+    if not audience.staffed_groups(request.user).exists():
+        raise Http404
+    found = selectors.open_cadence_reminders(request.user, now=timezone.now())
+    # htmx asks for the panel alone; without JavaScript the link opens it as a page.
+    template = (
+        "messaging/digest/_reminders.html"
+        if request.headers.get("HX-Request")
+        else "messaging/digest/reminders.html"
+    )
+    return render(request, template, {"reminders": found})
+
+
 # RFC 8058 one-click: the mail program POSTs without a session or CSRF token; the signed,
 # expiring token in the URL is the proof instead.
 @login_not_required
