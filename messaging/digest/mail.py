@@ -89,10 +89,10 @@ def build_digest(run, deliveries):
     digests = selectors.digest_batch(school, wanted, since=since, until=until)
     common = {
         "week": run.payload["week"],
-        "site_url": settings.SITE_URL.rstrip("/"),
         "kindgesprek_url": absolute(reverse("kindgesprek:index")),
         "settings_url": absolute(reverse("preferences")),
     }
+    post_urls = {}  # a post is in many parents' digests: reverse its address once
     built = {}
     for delivery in deliveries:
         recipient = delivery.recipient
@@ -106,6 +106,13 @@ def build_digest(run, deliveries):
         if digest.is_empty:
             built[delivery.pk] = "nothing new"
             continue
+        for item in digest.items:
+            if item.post.pk not in post_urls:
+                post_urls[item.post.pk] = absolute(
+                    reverse("messaging:post-detail", args=[item.post.pk])
+                )
+            item.url = post_urls[item.post.pk]
+        # The token is signed per person, so its address is built per person.
         url = absolute(reverse("digest:unsubscribe", args=[services.unsubscribe_token(recipient)]))
         built[delivery.pk] = render_mail(
             services.DIGEST,

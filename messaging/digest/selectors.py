@@ -174,6 +174,7 @@ class DigestItem:
     groups: list
     children: list
     unread: bool
+    url: str = ""
 
     @property
     def excerpt(self):

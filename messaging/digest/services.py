@@ -84,24 +84,29 @@ def schedule_tick(*, now=None) -> dict[str, list]:
     return started
 
 
-def digest_run_start(*, school, moment) -> MailRun | None:
-    """Open this week's digest run of the school, once; None when it already exists."""
+def digest_run_args(*, school, moment) -> dict:
+    """What mailings needs to open this week's digest run of the school."""
     local_day = moment.astimezone(school.tz).date()
-    key = periods.week_key(school, local_day)
-    if MailRun.objects.filter(kind=DIGEST, period_key=key).exists():
-        return None
     since, until = periods.digest_window(school, moment)
-    return mailings.mail_run_start(
-        kind=DIGEST,
-        period_key=key,
-        school=school,
-        recipient_ids=selectors.digest_recipient_ids(school),
-        payload={
+    return {
+        "kind": DIGEST,
+        "period_key": periods.week_key(school, local_day),
+        "school": school,
+        "recipient_ids": selectors.digest_recipient_ids(school),
+        "payload": {
             "week": periods.iso_week(local_day),
             "since": since.isoformat(),
             "until": until.isoformat(),
         },
-    )
+    }
+
+
+def digest_run_start(*, school, moment) -> MailRun | None:
+    """Open this week's digest run of the school and send it, once; None when it exists."""
+    key = periods.week_key(school, moment.astimezone(school.tz).date())
+    if MailRun.objects.filter(kind=DIGEST, period_key=key).exists():
+        return None
+    return mailings.mail_run_start(**digest_run_args(school=school, moment=moment))
 
 
 # --- cadence reminders -------------------------------------------------------------------
