@@ -10,7 +10,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage, send_mail
 from django.db import transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
@@ -20,6 +20,7 @@ from rest_framework.authtoken.models import Token
 
 from groups import selectors as group_selectors
 from groups.models import Child, Group, Guardianship, School, StaffMembership
+from mailings import services as mailings
 
 from . import export, hooks, selectors
 from .models import (
@@ -185,28 +186,39 @@ def consent_record(
     return event
 
 
-def _send_reminder(guardian_id: int, group_id: int, link: str) -> None:
-    guardian = get_user_model().objects.get(pk=guardian_id)
-    group = Group.objects.select_related("school").get(pk=group_id)
-    context = {"guardian": guardian, "school": group.school, "link": link}
-    with translation.override(guardian.preferred_language):
-        subject = render_to_string("privacy/email/consent_reminder_subject.txt", context)
-        body = render_to_string("privacy/email/consent_reminder_body.txt", context)
-    send_mail(" ".join(subject.split()), body, None, [guardian.email])
+@mailings.register("consent-reminder")
+def _build_reminders(run, deliveries):
+    """The reminder for each guardian of one group, in the guardian's own language."""
+    group = Group.objects.select_related("school").get(pk=run.payload["group_id"])
+    built = {}
+    for delivery in deliveries:
+        guardian = delivery.recipient
+        context = {"guardian": guardian, "school": group.school, "link": run.payload["link"]}
+        with translation.override(guardian.preferred_language):
+            subject = render_to_string("privacy/email/consent_reminder_subject.txt", context)
+            body = render_to_string("privacy/email/consent_reminder_body.txt", context)
+        built[delivery.pk] = EmailMessage(" ".join(subject.split()), body, None, [guardian.email])
+    return built
 
 
 def consent_reminders_send(*, actor, group, link: str) -> int:
     """E-mail the group's guardians who have not decided on every purpose this school year,
-    asking them to choose; sent after commit. Returns the number of guardians."""
+    asking them to choose; sent in the background after commit. At most once per guardian
+    per group per day: a second click the same day finds the same mail run. Returns the
+    number of guardians who will get a reminder now."""
     if not _is_administration(actor, group.school):
         raise PermissionDenied
     consent_purposes_ensure(group.school)
     guardian_ids = list(selectors.guardians_without_decision(group).values_list("pk", flat=True))
-    for guardian_id in guardian_ids:
-        transaction.on_commit(
-            lambda guardian_id=guardian_id: _send_reminder(guardian_id, group.pk, link)
-        )
-    return len(guardian_ids)
+    today = timezone.localdate(timezone=group.school.tz)
+    run = mailings.mail_run_start(
+        kind="consent-reminder",
+        period_key=f"{group.pk}:{today.isoformat()}",
+        recipient_ids=guardian_ids,
+        school=group.school,
+        payload={"group_id": group.pk, "link": link},
+    )
+    return run.deliveries.filter(state="pending").count()
 
 
 # --- Data export (AVG right of access) -------------------------------------------------------

@@ -49,3 +49,13 @@ if env("AWS_STORAGE_BUCKET_NAME", default=""):
 
 EMAIL_CONFIG = env.email("EMAIL_URL")
 vars().update(EMAIL_CONFIG)
+
+# Behind the TLS proxy every request comes from the proxy's address; the lockout must count
+# the client's. The proxy appends the client to X-Forwarded-For, so with one proxy the
+# right-most entry is the one the client could not forge. Set DJANGO_PROXY_COUNT=0 when
+# gunicorn faces the internet directly (then only REMOTE_ADDR is trusted).
+PROXY_COUNT = env.int("DJANGO_PROXY_COUNT", default=1)
+if PROXY_COUNT:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+    AXES_IPWARE_PROXY_COUNT = PROXY_COUNT
+    AXES_IPWARE_PROXY_ORDER = "right-most"

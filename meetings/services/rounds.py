@@ -9,15 +9,19 @@ import datetime
 import itertools
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from groups import selectors as group_selectors
 from groups.models import StaffMembership
+from messaging import services as feed
+from messaging.models import TITLE_MAX
 
 from .. import selectors
 from ..formatting import local_text
@@ -176,6 +180,7 @@ def round_create(
         school=school, groups=groups, plans=plans, duration_minutes=duration_minutes
     )
     group_ids = {group.pk for group in groups}
+    chosen = children or None
     if children:
         children = list(children)
         if any(child.group_id not in group_ids for child in children):
@@ -215,6 +220,8 @@ def round_create(
         .distinct()
     )
     tz = school.tz
+    if chosen is None:
+        _invite_in_feed(actor, round_, group_ids)
     notify_after_commit(
         list(guardians),
         gettext_lazy("Invitation: %(title)s"),
@@ -230,6 +237,33 @@ def round_create(
         },
     )
     return round_
+
+
+def _invite_in_feed(actor, round_, group_ids):
+    """The invitation as a post in the groups' feed. Only when the whole groups are invited:
+    a post for chosen children would reach every family of the group."""
+    tz = round_.school.tz
+    link = settings.SITE_URL.rstrip("/") + reverse("meetings:round", args=[round_.pk])
+    # A post is stored once, for every reader: in the school's default language.
+    with translation.override(settings.LANGUAGE_CODE):
+        title = _("Parent meetings: %(title)s") % {"title": round_.title}
+        body = _(
+            "You are invited to book a parent meeting.\n\n%(purpose)s\n\n"
+            "Booking opens on %(opens)s and closes on %(closes)s:\n%(link)s"
+        ) % {
+            "purpose": round_.purpose,
+            "opens": local_text(round_.opens_at, tz),
+            "closes": local_text(round_.closes_at, tz),
+            "link": link,
+        }
+    feed.post_publish(
+        actor=actor,
+        school=round_.school,
+        title=title[:TITLE_MAX],
+        body=body,
+        group_ids=sorted(group_ids),
+        allow_reactions=False,
+    )
 
 
 # --- Booking rules --------------------------------------------------------------------------

@@ -2,6 +2,7 @@ import csv
 import io
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.absences.conftest import NORMAL_MONDAY
 
@@ -18,18 +19,18 @@ def test_parent_reports_teacher_sees_administration_exports(page, browser_login,
     _log_in_as(page, browser_login, personas.parent_a)
     page.get_by_role("link", name="Absenties").click()
     page.get_by_role("link", name="Absentie melden").click()
-    assert page.get_by_text("Meld een absentie voor vandaag vóór 08:15").is_visible()
+    expect(page.get_by_text("Meld een absentie voor vandaag vóór 08:15")).to_be_visible()
     page.get_by_label("Daan").check()
     page.get_by_label("Ziek", exact=True).check()
     page.get_by_label("Eerste dag").fill(NORMAL_MONDAY.isoformat())
     page.get_by_label("Bericht voor de leerkracht (niet verplicht)").fill("Koorts")
     page.get_by_role("button", name="Melding versturen").click()
-    assert page.get_by_role("status").get_by_text("Absentie gemeld voor Daan.").is_visible()
+    expect(page.get_by_role("status").get_by_text("Absentie gemeld voor Daan.")).to_be_visible()
 
     clock(NORMAL_MONDAY, 8, 20)
     page.goto("/absences/new/")
     alert = page.get_by_role("alert")
-    assert "de leerkracht ziet een melding voor vandaag niet meer op tijd" in alert.inner_text()
+    expect(alert).to_contain_text("de leerkracht ziet een melding voor vandaag niet meer op tijd")
     assert alert.get_by_role("link", name="+31 20 555 0000").get_attribute("href") == (
         "tel:+31205550000"
     )
@@ -37,12 +38,12 @@ def test_parent_reports_teacher_sees_administration_exports(page, browser_login,
     _log_in_as(page, browser_login, personas.teacher_a)
     panel = page.locator(".absences-home")
     panel.locator(".absent-today").wait_for()
-    assert "Daan" in panel.inner_text()
-    assert "Gemeld door Sanne Parent" in panel.inner_text()
+    expect(panel).to_contain_text("Daan")
+    expect(panel).to_contain_text("Gemeld door Sanne Parent")
 
     _log_in_as(page, browser_login, personas.admin)
     page.goto(f"/absences/schools/{personas.school.pk}/day/")
-    assert page.get_by_role("row", name="Daan").is_visible()
+    expect(page.get_by_role("row", name="Daan")).to_be_visible()
     with page.expect_download() as download_info:
         page.get_by_role("link", name="Downloaden als CSV").click()
     download = download_info.value
@@ -62,10 +63,10 @@ def test_parent_withdraws_a_planned_appointment(page, browser_login, personas, c
     page.get_by_label("Ochtend").check()
     page.get_by_role("button", name="Melding versturen").click()
     page.get_by_role("button", name="Melding voor Daan intrekken").click()
-    assert (
-        page.get_by_role("status").get_by_text("De melding voor Daan is ingetrokken.").is_visible()
-    )
-    assert page.get_by_text("Ingetrokken", exact=True).is_visible()
+    expect(
+        page.get_by_role("status").get_by_text("De melding voor Daan is ingetrokken.")
+    ).to_be_visible()
+    expect(page.get_by_text("Ingetrokken", exact=True)).to_be_visible()
 
 
 def test_administration_enters_a_phone_report_the_teacher_sees_in_the_week(
@@ -80,10 +81,10 @@ def test_administration_enters_a_phone_report_the_teacher_sees_in_the_week(
     )
     page.get_by_label("Ziek", exact=True).check()
     page.get_by_role("button", name="Melding vastleggen").click()
-    assert (
-        page.get_by_role("row", name="Daan").get_by_text("Telefonisch gemeld door Tom").is_visible()
-    )
+    expect(
+        page.get_by_role("row", name="Daan").get_by_text("Telefonisch gemeld door Tom")
+    ).to_be_visible()
 
     _log_in_as(page, browser_login, personas.teacher_a)
     page.get_by_role("link", name="Weekoverzicht van Groep 5a").click()
-    assert "Ziek · te laat" in page.get_by_role("row", name="Daan").inner_text()
+    expect(page.get_by_role("row", name="Daan")).to_contain_text("Ziek · te laat")

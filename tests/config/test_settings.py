@@ -85,3 +85,12 @@ def test_without_broker_tasks_run_inline_and_without_database_url_sqlite():
         "True",
         "nl",
     ], result.stderr
+
+
+def test_production_lockout_counts_the_client_behind_the_proxy():
+    code = (
+        "from django.conf import settings as s;"
+        "print(s.AXES_IPWARE_PROXY_COUNT, s.AXES_IPWARE_META_PRECEDENCE_ORDER[0])"
+    )
+    result = _run(GOOD, "shell", "--no-imports", "-c", code)
+    assert result.stdout.split() == ["1", "HTTP_X_FORWARDED_FOR"], result.stderr

@@ -6,6 +6,7 @@ import re
 import pytest
 from django.core import mail
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from groups.models import school_year_for
 from tests.factories import GroupFactory
@@ -35,7 +36,7 @@ def test_admin_imports_class_list_and_parent_accepts(page, personas, browser_log
     page.get_by_text("3 uitnodigingen worden verstuurd.").wait_for()
     page.get_by_role("button", name="Importeren en uitnodigingen versturen").click()
     page.get_by_text("2 kinderen toegevoegd, 0 verplaatst, 3 uitnodigingen verstuurd").wait_for()
-    assert page.get_by_role("heading", name=re.compile("Groep 4c")).is_visible()
+    expect(page.get_by_role("heading", name=re.compile("Groep 4c"))).to_be_visible()
     page.get_by_role("button", name="Uitloggen").click()
 
     message = next(m for m in mail.outbox if m.to == ["ouder.zoe@example.org"])
@@ -51,10 +52,10 @@ def test_admin_imports_class_list_and_parent_accepts(page, personas, browser_log
     page.wait_for_url(f"{live_server.url}/")
     page.get_by_text("Welkom! Uw account is klaar.").wait_for()
     children = page.get_by_role("region", name="Uw kinderen")
-    assert "Zoë de Vries" in children.inner_text()
-    assert "Groep 4c" in children.inner_text()
+    expect(children).to_contain_text("Zoë de Vries")
+    expect(children).to_contain_text("Groep 4c")
 
     page.get_by_role("button", name="Uitloggen").click()
     page.goto(link)
     page.get_by_role("heading", name="Deze uitnodiging werkt niet meer").wait_for()
-    assert page.get_by_text("Vraag de school om een nieuwe uitnodiging.").is_visible()
+    expect(page.get_by_text("Vraag de school om een nieuwe uitnodiging.")).to_be_visible()

@@ -236,3 +236,17 @@ def test_purposes_admin_is_scoped(personas, purposes, login):
     )
     assert "Beta school" in content
     assert "Alpha school" not in content
+
+
+def test_second_reminder_the_same_day_sends_nothing_again(
+    personas, purposes, login, django_capture_on_commit_callbacks
+):
+    client = login(personas.admin)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(_remind(personas.group_a), follow=True)
+    first = len(mail.outbox)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(_remind(personas.group_a), follow=True)
+    assert first > 0
+    assert len(mail.outbox) == first
+    assert "0 ouder(s)" in response.content.decode()

@@ -15,6 +15,14 @@ from privacy.models import DataExport
 from privacy.tasks import privacy_daily
 
 
+@pytest.fixture(autouse=True)
+def only_these_tests_hooks(monkeypatch):
+    """The real apps register their hooks at start-up; these tests bring their own."""
+    monkeypatch.setattr(hooks, "_export", {})
+    monkeypatch.setattr(hooks, "_erasure", [])
+    monkeypatch.setattr(hooks, "_retention", {})
+
+
 def _utc(*args):
     return datetime.datetime(*args, tzinfo=datetime.UTC)
 
