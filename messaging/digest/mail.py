@@ -14,7 +14,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from mailings.services import register
+from mailings.services import SKIP_NOTHING_NEW, SKIP_OPTED_OUT, register
 
 from . import selectors, services
 from .formatting import as_html, as_text
@@ -100,11 +100,11 @@ def build_digest(run, deliveries):
             built[delivery.pk] = "account deactivated"
             continue
         if not recipient.digest_enabled:
-            built[delivery.pk] = "opted out"
+            built[delivery.pk] = SKIP_OPTED_OUT
             continue
         digest = digests[recipient.pk]
         if digest.is_empty:
-            built[delivery.pk] = "nothing new"
+            built[delivery.pk] = SKIP_NOTHING_NEW
             continue
         for item in digest.items:
             if item.post.pk not in post_urls:

@@ -7,6 +7,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
+from mailings.models import MailRun
 from messaging.digest import services
 
 from .conftest import FRIDAY_DIGEST, at
@@ -61,3 +62,24 @@ def test_cadence_reminders_are_listed_per_school(personas, login):
     url = reverse("admin:messaging_cadencereminder_changelist")
     assert "Anna Teacher" in login(personas.admin).get(url).content.decode()
     assert "Anna Teacher" not in login(personas.other_admin).get(url).content.decode()
+
+
+def test_a_runs_skips_are_split_into_nothing_new_and_opted_out(personas, login, run_on_commit):
+    personas.parent_a.digest_enabled = False
+    personas.parent_a.save()
+    with time_machine.travel(FRIDAY_DIGEST, tick=False):
+        run_on_commit(services.schedule_tick)
+    run = MailRun.objects.get(kind=services.DIGEST, school=personas.school)
+    client = login(personas.admin)
+    page = client.get(reverse("admin:mailings_mailrun_changelist") + "?kind=digest")
+    html = page.content.decode()
+    assert "Waarvan afgemeld" in html
+    assert "Waarvan niets nieuws" in html
+    opted_out = (
+        reverse("admin:mailings_maildelivery_changelist")
+        + f"?run__id__exact={run.pk}&state__exact=skipped&note=opted+out"
+    )
+    assert f'href="{opted_out.replace("&", "&amp;")}">1<' in html
+    listed = client.get(opted_out).content.decode()
+    assert personas.parent_a.full_name in listed
+    assert personas.parent_b.full_name not in listed
