@@ -54,6 +54,7 @@ class NewsletterForm(forms.Form):
         self.fields["school"].queryset = schools
         self.fields["month"].choices = month_choices(school, now)
         if len(schools) < 2:
-            self.fields["school"].widget = forms.HiddenInput()
+            # Administration of one school writes for that school; nothing to choose.
+            del self.fields["school"]
         if not has_attachment:
             del self.fields["remove_attachment"]

@@ -77,9 +77,9 @@ def schedule_tick(*, now=None) -> dict[str, list]:
         try:
             if newsletter_publish(newsletter=newsletter, now=now):
                 started[NEWSLETTER].append(newsletter.pk)
-        except ValidationError:
+        except (ValidationError, OSError):
             # It stays scheduled (the transaction rolled back) and is tried at the next tick;
-            # the other schools' work goes on.
+            # the other schools' work goes on. OSError: its PDF could not be read.
             logger.exception("newsletter %s could not be published", newsletter.pk)
     return started
 

@@ -10,6 +10,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from groups import selectors as audience
+from groups.models import School
 
 from . import selectors, services
 from .formatting import as_html
@@ -47,8 +48,10 @@ def newsletter_create(request):
     schools = _schools(request)
     now = timezone.now()
     school = schools[0]
-    if request.method == "POST":
-        school = schools.filter(pk=request.POST.get("school")).first() or school
+    posted_school = request.POST.get("school", "")
+    if request.method == "POST" and posted_school.isdigit():
+        # Month choices follow the chosen school's newsletter day; the form validates it.
+        school = schools.filter(pk=posted_school).first() or school
     form = NewsletterForm(
         request.POST or None,
         request.FILES or None,
@@ -62,7 +65,7 @@ def newsletter_create(request):
         try:
             newsletter = services.newsletter_create(
                 actor=request.user,
-                school=data["school"],
+                school=data.get("school", school),
                 title=data["title"],
                 body=data["body"],
                 month=data["month"],
@@ -86,7 +89,7 @@ def newsletter_edit(request, pk):
     form = NewsletterForm(
         request.POST or None,
         request.FILES or None,
-        schools=audience.administered_schools(request.user).filter(pk=newsletter.school_id),
+        schools=School.objects.filter(pk=newsletter.school_id),
         school=newsletter.school,
         now=now,
         has_attachment=bool(newsletter.attachment),

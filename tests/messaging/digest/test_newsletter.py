@@ -13,7 +13,7 @@ from groups.models import StaffMembership
 from mailings.models import MailRun
 from messaging.digest import services
 from messaging.digest.models import Newsletter
-from tests.factories import StaffMembershipFactory, UserFactory
+from tests.factories import SchoolFactory, StaffMembershipFactory, UserFactory
 
 from .conftest import at
 
@@ -98,6 +98,33 @@ def test_bad_input_gets_clear_messages_and_saves_nothing(personas, login):
     assert "Schrijf de tekst van de nieuwsbrief." in page
     assert "De bijlage moet een pdf-bestand zijn." in page
     assert Newsletter.objects.count() == 0
+
+
+def test_administration_of_two_schools_chooses_and_cannot_pick_a_third(personas, login):
+    StaffMembershipFactory(
+        user=personas.admin, school=personas.other_school, role=StaffMembership.Role.ADMINISTRATION
+    )
+    client = login(personas.admin)
+    assert "Beta school" in client.get(reverse("digest:newsletter-create")).content.decode()
+    third = SchoolFactory(name="Gamma school")
+    for school in ("abc", str(third.pk)):
+        response = client.post(
+            reverse("digest:newsletter-create"), form_data(personas, school=school)
+        )
+        assert response.status_code == 200
+        assert "Selecteer een geldige keuze." in response.content.decode()
+    assert Newsletter.objects.count() == 0
+    client.post(
+        reverse("digest:newsletter-create"), form_data(personas, school=personas.other_school.pk)
+    )
+    assert Newsletter.objects.get().school == personas.other_school
+
+
+def test_one_schools_administration_always_writes_for_its_own_school(personas, login):
+    login(personas.admin).post(
+        reverse("digest:newsletter-create"), form_data(personas, school=personas.other_school.pk)
+    )
+    assert Newsletter.objects.get().school == personas.school
 
 
 def test_a_month_whose_newsletter_day_passed_is_refused(personas):
