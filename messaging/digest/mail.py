@@ -14,8 +14,10 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from accounts.models import NotificationMode
 from mailings.services import SKIP_NOTHING_NEW, SKIP_OPTED_OUT, register
 
+from ..models import Post
 from . import selectors, services
 from .formatting import as_html, as_text
 from .models import Newsletter
@@ -152,5 +154,31 @@ def build_cadence(run, deliveries):
                 "groups": mine,
                 "group_names": ", ".join(group.name for group in mine),
             },
+        )
+    return built
+
+
+@register(services.POST)
+def build_post(run, deliveries):
+    """A new post, at once, for parents who asked for that; the text, a link, no photos."""
+    post = Post.objects.select_related("school").filter(pk=run.payload["post"]).first()
+    if post is None or post.hidden_at is not None:
+        return dict.fromkeys((d.pk for d in deliveries), "post removed or hidden")
+    context = {
+        "post": post,
+        "url": absolute(reverse("messaging:post-detail", args=[post.pk])),
+        "settings_url": absolute(reverse("preferences")),
+    }
+    built = {}
+    for delivery in deliveries:
+        recipient = delivery.recipient
+        if not recipient.is_active:
+            built[delivery.pk] = "account deactivated"
+            continue
+        if recipient.post_notifications != NotificationMode.INSTANT:
+            built[delivery.pk] = SKIP_OPTED_OUT
+            continue
+        built[delivery.pk] = render_mail(
+            services.POST, recipient=recipient, school=post.school, context=context
         )
     return built

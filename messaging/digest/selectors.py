@@ -17,6 +17,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
+from accounts.models import NotificationMode
 from groups import selectors as audience
 from groups.models import Group, Guardianship, StaffMembership
 
@@ -146,6 +147,28 @@ def cadence_batch(school, week, user_ids, *, now) -> dict[int, list]:
     for reminder in _open_reminders(now).filter(school=school, week=week, user_id__in=user_ids):
         groups[reminder.user_id].append(reminder.group)
     return groups
+
+
+def newly_published_posts(*, since, until) -> QuerySet[Post]:
+    """Visible posts published between the two moments that are not newsletters."""
+    return Post.objects.filter(
+        publish_at__gt=since, publish_at__lte=until, hidden_at__isnull=True, newsletter__isnull=True
+    ).order_by("publish_at", "pk")
+
+
+def instant_post_recipient_ids(post) -> list[int]:
+    """Active guardians of a child in the post's groups (school-wide posts have every current
+    group as audience) who receive communication and want new posts at once."""
+    return list(
+        Guardianship.objects.filter(
+            child__group__post_audience__post=post,
+            receives_communication=True,
+            guardian__is_active=True,
+            guardian__post_notifications=NotificationMode.INSTANT,
+        )
+        .values_list("guardian_id", flat=True)
+        .distinct()
+    )
 
 
 def newsletters_for(user) -> QuerySet[Newsletter]:

@@ -34,6 +34,11 @@ logger = logging.getLogger(__name__)
 DIGEST = "digest"
 NEWSLETTER = "newsletter"
 CADENCE = "cadence"
+POST = "post"
+
+# Posts published longer ago than this are not mailed "at once" any more (a tick missed
+# for hours, or the first tick after deploying).
+INSTANT_LOOKBACK = datetime.timedelta(hours=1)
 
 PDF_MAX_BYTES = 10 * 1024 * 1024
 
@@ -61,7 +66,7 @@ def digest_unsubscribe(*, token: str):
 def schedule_tick(*, now=None) -> dict[str, list]:
     """Every few minutes: start what each school's policy makes due now, in its time zone."""
     now = now or timezone.now()
-    started = {DIGEST: [], NEWSLETTER: [], CADENCE: []}
+    started = {DIGEST: [], NEWSLETTER: [], CADENCE: [], POST: []}
     for school in School.objects.order_by("pk"):
         moment = periods.weekly_moment(school, now, school.digest_weekday, school.digest_time)
         if moment is not None and digest_run_start(school=school, moment=moment):
@@ -71,6 +76,7 @@ def schedule_tick(*, now=None) -> dict[str, list]:
         )
         if moment is not None and cadence_run_start(school=school, now=now):
             started[CADENCE].append(school.pk)
+    started[POST] = posts_notify_due(now=now)
     for newsletter in Newsletter.objects.filter(
         state=Newsletter.State.SCHEDULED, publish_at__lte=now
     ).select_related("school"):
@@ -107,6 +113,38 @@ def digest_run_start(*, school, moment) -> MailRun | None:
     if MailRun.objects.filter(kind=DIGEST, period_key=key).exists():
         return None
     return mailings.mail_run_start(**digest_run_args(school=school, moment=moment))
+
+
+# --- new posts, for parents who want them at once -------------------------------------
+
+
+def posts_notify_due(*, now) -> list[int]:
+    """Posts that became visible since the last ticks, scheduled ones included, mailed to the
+    parents who chose "an e-mail at once"; once per post (its run's period key). Newsletters
+    are left out: they are mailed to everyone anyway."""
+    posts = list(
+        selectors.newly_published_posts(since=now - INSTANT_LOOKBACK, until=now).select_related(
+            "school"
+        )
+    )
+    done = set(
+        MailRun.objects.filter(
+            kind=POST, period_key__in=[str(post.pk) for post in posts]
+        ).values_list("period_key", flat=True)
+    )
+    started = []
+    for post in posts:
+        if str(post.pk) in done:
+            continue
+        mailings.mail_run_start(
+            kind=POST,
+            period_key=str(post.pk),
+            school=post.school,
+            recipient_ids=selectors.instant_post_recipient_ids(post),
+            payload={"post": post.pk},
+        )
+        started.append(post.pk)
+    return started
 
 
 # --- cadence reminders -------------------------------------------------------------------

@@ -284,8 +284,13 @@ def test_the_sent_newsletter_is_a_school_wide_post_in_every_parents_feed(
         attachment=pdf,
     )
     services.newsletter_schedule(actor=personas.admin, newsletter=newsletter)
+    personas.parent_a.post_notifications = "instant"
+    personas.parent_a.save()
     with time_machine.travel(at(2026, 12, 1, 8, 5), tick=False):
         run_on_commit(services.schedule_tick)
+    with time_machine.travel(at(2026, 12, 1, 8, 10), tick=False):
+        # The next tick sees the new post; it is the newsletter, already mailed to everyone.
+        assert run_on_commit(services.schedule_tick)[services.POST] == []
         newsletter.refresh_from_db()
         post = newsletter.post
         assert post.is_school_wide
