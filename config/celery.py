@@ -8,4 +8,4 @@ app = Celery("schoolbrug")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 # Sub-packages are not found by the default discovery.
-app.autodiscover_tasks(["messaging.kindgesprek"])
+app.autodiscover_tasks(["messaging.kindgesprek", "messaging.digest"])

@@ -36,6 +36,7 @@ urlpatterns = [
     path("absences/", include("absences.urls")),
     path("meetings/", include("meetings.urls")),
     path("messages/", include("messaging.urls")),
+    path("communication/", include("messaging.digest.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

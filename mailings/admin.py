@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from groups.admin import SchoolScopedAdmin
@@ -22,6 +23,8 @@ class MailRunAdmin(SchoolScopedAdmin):
         "recipients",
         "sent",
         "skipped",
+        "nothing_new",
+        "opted_out",
         "failed",
         "unknown",
         "finished_at",
@@ -38,15 +41,31 @@ class MailRunAdmin(SchoolScopedAdmin):
                 n_all=Count("deliveries"),
                 n_sent=Count("deliveries", filter=Q(deliveries__state=State.SENT)),
                 n_skipped=Count("deliveries", filter=Q(deliveries__state=State.SKIPPED)),
+                n_nothing_new=Count(
+                    "deliveries",
+                    filter=Q(
+                        deliveries__state=State.SKIPPED,
+                        deliveries__note=services.SKIP_NOTHING_NEW,
+                    ),
+                ),
+                n_opted_out=Count(
+                    "deliveries",
+                    filter=Q(
+                        deliveries__state=State.SKIPPED,
+                        deliveries__note=services.SKIP_OPTED_OUT,
+                    ),
+                ),
                 n_failed=Count("deliveries", filter=Q(deliveries__state=State.FAILED)),
                 n_unknown=Count("deliveries", filter=Q(deliveries__state=State.UNKNOWN)),
             )
         )
 
-    def _link(self, run, state, count):
+    def _link(self, run, state, count, note=None):
         url = reverse("admin:mailings_maildelivery_changelist") + f"?run__id__exact={run.pk}"
         if state:
             url += f"&state__exact={state}"
+        if note:
+            url += "&" + urlencode({"note": note})
         return format_html('<a href="{}">{}</a>', url, count)
 
     @admin.display(description=_("recipients"))
@@ -60,6 +79,14 @@ class MailRunAdmin(SchoolScopedAdmin):
     @admin.display(description=_("skipped"))
     def skipped(self, run):
         return self._link(run, State.SKIPPED, run.n_skipped)
+
+    @admin.display(description=_("of which nothing new"))
+    def nothing_new(self, run):
+        return self._link(run, State.SKIPPED, run.n_nothing_new, services.SKIP_NOTHING_NEW)
+
+    @admin.display(description=_("of which opted out"))
+    def opted_out(self, run):
+        return self._link(run, State.SKIPPED, run.n_opted_out, services.SKIP_OPTED_OUT)
 
     @admin.display(description=_("failed"))
     def failed(self, run):

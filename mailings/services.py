@@ -35,6 +35,10 @@ _BUILDERS: dict[str, Builder] = {}
 BATCH_SIZE = 100
 SEND_CHUNK = 10
 
+# Skip reasons every builder shares, so the admin can count them per run.
+SKIP_NOTHING_NEW = "nothing new"
+SKIP_OPTED_OUT = "opted out"
+
 # The mail server refused these for good: resending would fail again.
 DEFINITIVE_ERRORS = (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused)
 

@@ -71,3 +71,6 @@ class ReportAdmin(ReadOnlyMixin, SchoolScopedAdmin):
     @admin.action(description=_("Dismiss the reports"))
     def dismiss(self, request, queryset):
         self._resolve(request, queryset, hide=False)
+
+
+from .digest import admin as digest_admin  # noqa: E402, F401 -- registers the digest admins

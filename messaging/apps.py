@@ -16,3 +16,7 @@ class MessagingConfig(AppConfig):
         hooks.register_export("messaging", data_rights.export_for_user)
         hooks.register_erasure(data_rights.erase_uploads_of)
         hooks.register_retention("messaging", data_rights.purge_before)
+
+        # The digest's and newsletter's mail builders register with mailings on import; the
+        # worker needs them without a request.
+        from .digest import mail  # noqa: F401 -- imported for its registrations

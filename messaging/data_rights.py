@@ -11,7 +11,7 @@ from groups import selectors as audience
 from . import selectors
 from .kindgesprek import selectors as kindgesprek_selectors
 from .kindgesprek.models import Attachment, Message, Thread
-from .models import Comment, Post, PostAttachment
+from .models import CadenceReminder, Comment, Newsletter, Post, PostAttachment
 
 
 def _delete_files_after_commit(names, storage):
@@ -89,4 +89,13 @@ def purge_before(*, school, cutoff) -> int:
     Thread.objects.filter(
         child__school=school, created_at__lt=cutoff, messages__isnull=True
     ).delete()
+    # Newsletters went out as posts (purged above); their drafts and PDFs go with them. A
+    # scheduled one is still to be sent and stays.
+    newsletters = Newsletter.objects.filter(school=school, created_at__lt=cutoff).exclude(
+        state=Newsletter.State.SCHEDULED
+    )
+    pdfs = list(newsletters.exclude(attachment="").values_list("attachment", flat=True))
+    _delete_files_after_commit(pdfs, Newsletter._meta.get_field("attachment").storage)
+    newsletters.delete()
+    CadenceReminder.objects.filter(school=school, created_at__lt=cutoff).delete()
     return count

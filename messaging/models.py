@@ -222,6 +222,7 @@ class PostAttachment(models.Model):
         return self.display_name
 
 
+from .digest.models import *  # noqa: E402, F403 -- digest and newsletter models live in their sub-package
 from .kindgesprek.models import *  # noqa: E402, F403 -- kindgesprek models live in their sub-package
 
 

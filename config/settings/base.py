@@ -241,6 +241,13 @@ MAILINGS_CLAIM_LEASE_SECONDS = env.int(
 # The schedule, in one place. Each entry is a cheap tick that asks the database what is due
 # (per school, in the school's time zone), so a double tick or a manual rerun is harmless.
 CELERY_BEAT_SCHEDULE = {
+    # The Friday digest, the monthly newsletter and the group-message reminders: each school's
+    # own weekday, day and time in its own time zone, so one frequent tick instead of a
+    # crontab per school.
+    "digest-tick": {
+        "task": "digest.tick",
+        "schedule": 5 * 60,
+    },
     "mailings-resume-unfinished": {
         "task": "mailings.tasks.resume_unfinished",
         "schedule": 5 * 60,

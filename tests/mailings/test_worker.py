@@ -119,7 +119,8 @@ def broker():
     """A producer of its own: the project's app stays eager for every other test."""
     url = _broker_url()
     redis.Redis.from_url(url).flushdb()
-    producer = Celery("test-producer", broker=url)
+    # Not the current app: the shared tasks of every later test must stay on the eager one.
+    producer = Celery("test-producer", broker=url, set_as_current=False)
     connection = producer.connection_for_write(url)
 
     # A queue of its own per run: no other worker on this machine can take these tasks.

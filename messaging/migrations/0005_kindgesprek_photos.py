@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('media_sharing', '0001_initial'),
-        ('messaging', '0003_post_media'),
+        ('messaging', '0004_post_media'),
     ]
 
     operations = [

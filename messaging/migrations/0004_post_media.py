@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('media_sharing', '0001_initial'),
-        ('messaging', '0002_feed'),
+        ('messaging', '0003_digest'),
     ]
 
     operations = [
