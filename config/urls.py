@@ -7,6 +7,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from absences.urls import api_urlpatterns as absences_api
 from accounts.urls import api_urlpatterns as accounts_api
 from groups.urls import api_urlpatterns as groups_api
+from media_sharing.urls import api_urlpatterns as media_api
 from meetings.urls import api_urlpatterns as meetings_api
 from messaging.kindgesprek.urls import api_urlpatterns as kindgesprek_api
 from messaging.urls import api_urlpatterns as messaging_api
@@ -15,7 +16,15 @@ admin.site.site_header = _("Schoolbrug administration")
 admin.site.site_title = _("Schoolbrug")
 admin.site.index_title = _("School administration")
 
-api_v1 = accounts_api + groups_api + messaging_api + kindgesprek_api + absences_api + meetings_api
+api_v1 = (
+    accounts_api
+    + groups_api
+    + media_api
+    + messaging_api
+    + kindgesprek_api
+    + absences_api
+    + meetings_api
+)
 
 urlpatterns = [
     path("", include("groups.urls")),
@@ -23,6 +32,7 @@ urlpatterns = [
     path("invitations/", include("invitations.urls")),
     path("privacy/", include("privacy.urls")),
     path("kindgesprek/", include("messaging.kindgesprek.urls")),
+    path("media/", include("media_sharing.urls")),
     path("absences/", include("absences.urls")),
     path("meetings/", include("meetings.urls")),
     path("messages/", include("messaging.urls")),

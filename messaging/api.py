@@ -56,6 +56,8 @@ class PostList(APIView):
             child_id=request.query_params.get("child") or None,
             cursor=request.query_params.get("after"),
         )
+        for item in page.items:
+            item.post.visible_media = item.media
         return Response(
             {
                 "results": PostSerializer([item.post for item in page.items], many=True).data,
@@ -96,9 +98,11 @@ class PostList(APIView):
                 school_wide=values["school_wide"],
                 allow_reactions=values["allow_reactions"],
                 publish_at=values["publish_at"],
+                media_ids=values["media_ids"],
             )
         except DjangoValidationError as error:
             raise _validation(error) from None
+        post.visible_media = selectors.post_media(request.user, post)
         return Response(PostSerializer(post).data, status=status.HTTP_201_CREATED)
 
 
@@ -111,6 +115,7 @@ class PostDetail(APIView):
     def get(self, request, pk):
         post = selectors.access_post(request.user, pk)
         services.post_mark_read(actor=request.user, post_ids=[post.pk])
+        post.visible_media = selectors.post_media(request.user, post)
         return Response(PostSerializer(post).data)
 
     @extend_schema(
@@ -127,6 +132,7 @@ class PostDetail(APIView):
             services.post_update(actor=request.user, post=post, **data.validated_data)
         except DjangoValidationError as error:
             raise _validation(error) from None
+        post.visible_media = selectors.post_media(request.user, post)
         return Response(PostSerializer(post).data)
 
     @extend_schema(summary="Delete a post", description="Only the author.", responses={204: None})

@@ -3,6 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from groups import selectors as group_selectors
+from media_sharing import selectors as media_selectors
 
 from . import selectors
 from .models import BODY_MAX, COMMENT_MAX, REASON_MAX, TITLE_MAX
@@ -35,6 +36,18 @@ class CheckboxGroup(forms.CheckboxSelectMultiple):
             for option in options:
                 option["attrs"].pop("aria_group_label", None)
         return context
+
+
+class MediaChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return _("%(kind)s %(number)s of %(group)s, uploaded %(date)s") % {
+            "kind": obj.get_kind_display(),
+            "number": obj.pk,
+            "group": obj.group.name,
+            "date": timezone.localtime(obj.created_at, obj.group.school.tz).strftime(
+                "%d-%m-%Y %H:%M"
+            ),
+        }
 
 
 class PostForm(forms.Form):
@@ -74,10 +87,25 @@ class PostForm(forms.Form):
         ),
     )
 
+    media = MediaChoiceField(
+        label=_("Photos and videos"),
+        queryset=None,
+        required=False,
+        widget=CheckboxGroup(attrs={"aria_group_label": _("Photos and videos")}),
+        help_text=_(
+            "Your new photos and videos, uploaded and tagged in the group's album. Each goes "
+            "only to the families of its own group."
+        ),
+    )
+
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
         self.fields["groups"].queryset = selectors.postable_groups(user)
+        drafts = media_selectors.draft_media(user)
+        self.fields["media"].queryset = drafts
+        if not drafts.exists():
+            del self.fields["media"]
         led = group_selectors.led_schools(user)
         self.fields["whole_school"].queryset = led
         self.fields["allow_reactions"].initial = True

@@ -224,3 +224,27 @@ class PostAttachment(models.Model):
 
 from .digest.models import *  # noqa: E402, F403 -- digest and newsletter models live in their sub-package
 from .kindgesprek.models import *  # noqa: E402, F403 -- kindgesprek models live in their sub-package
+
+
+class PostMedia(models.Model):
+    """A photo or video shown in a post. The item keeps its own audience and consent gate
+    (media_sharing): the feed shows it only to those media_sharing says may see it now."""
+
+    post = models.ForeignKey(
+        Post, on_delete=models.CASCADE, related_name="media_links", verbose_name=_("post")
+    )
+    item = models.OneToOneField(
+        "media_sharing.MediaItem",
+        on_delete=models.CASCADE,
+        related_name="post_link",
+        verbose_name=_("photo or video"),
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("photo or video in a post")
+        verbose_name_plural = _("photos and videos in posts")
+        ordering = ["post", "position", "id"]
+
+    def __str__(self):
+        return f"{self.item_id} in {self.post_id}"

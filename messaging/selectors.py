@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from django.db.models import (
     Count,
     Exists,
+    F,
     IntegerField,
     OuterRef,
     Prefetch,
@@ -30,8 +31,17 @@ from django.utils import timezone
 
 from groups import selectors as group_selectors
 from groups.models import Guardianship, StaffMembership
+from media_sharing import selectors as media_selectors
 
-from .models import Comment, Post, PostAttachment, PostAudience, PostRead, Report
+from .models import (
+    Comment,
+    Post,
+    PostAttachment,
+    PostAudience,
+    PostMedia,
+    PostRead,
+    Report,
+)
 
 FEED_PAGE_SIZE = 20
 EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
@@ -206,6 +216,8 @@ class FeedItem:
     # is concerned with; empty children for staff.
     labels: list = field(default_factory=list)
     attachment_count: int = 0
+    # The post's photos and videos the viewer may see now (consent checked at this request).
+    media: list = field(default_factory=list)
 
 
 @dataclass
@@ -239,8 +251,9 @@ def feed_page(user, *, child_id=None, cursor=None, size=FEED_PAGE_SIZE) -> FeedP
     """One page of the user's feed, newest first, keyset-paginated on (publish_at, id).
 
     Five queries whatever the number of posts, comments or reads: the children, the staff
-    roles, the posts (with unread flag and comment count), their audience groups and their
-    attachments.
+    roles, the posts (with unread flag, comment count and whether they carry photos), their
+    audience groups and their attachments; a page with photos adds media_sharing's fixed
+    consent check (four queries).
     """
     children = list(group_selectors.children_of_guardian(user).order_by("first_name"))
     staff_group_ids, led_school_ids = _staff_ids(user)
@@ -273,6 +286,7 @@ def feed_page(user, *, child_id=None, cursor=None, size=FEED_PAGE_SIZE) -> FeedP
         posts.select_related("author", "school")
         .annotate(
             is_read=Exists(PostRead.objects.filter(post=OuterRef("pk"), user=user)),
+            has_media=Exists(PostMedia.objects.filter(post=OuterRef("pk"))),
             comment_count=_count(visible_comments),
         )
         .prefetch_related(
@@ -284,6 +298,7 @@ def feed_page(user, *, child_id=None, cursor=None, size=FEED_PAGE_SIZE) -> FeedP
     rows = list(posts[: size + 1])
     has_more = len(rows) > size
     rows = rows[:size]
+    media_by_post = _visible_media_by_post(user, [post.pk for post in rows if post.has_media])
     children_by_group = defaultdict(list)
     for kid in children:
         children_by_group[kid.group_id].append(kid)
@@ -300,6 +315,7 @@ def feed_page(user, *, child_id=None, cursor=None, size=FEED_PAGE_SIZE) -> FeedP
                 unread=not post.is_read,
                 labels=labels,
                 attachment_count=len(post.attachments.all()),
+                media=media_by_post.get(post.pk, []),
             )
         )
     return FeedPage(
@@ -309,6 +325,27 @@ def feed_page(user, *, child_id=None, cursor=None, size=FEED_PAGE_SIZE) -> FeedP
         child=child,
         can_post=bool(staff_group_ids or led_school_ids),
     )
+
+
+def _visible_media_by_post(user, post_ids) -> dict[int, list]:
+    """{post id: [its photos and videos the user may see now]}, in each post's order. No
+    query without post ids; otherwise a fixed number (media_sharing's consent check)."""
+    if not post_ids:
+        return {}
+    items = (
+        media_selectors.visible_media(user, among=Q(post_link__post_id__in=post_ids))
+        .annotate(link_post=F("post_link__post_id"), link_position=F("post_link__position"))
+        .order_by("link_post", "link_position", "id")
+    )
+    result = defaultdict(list)
+    for item in items:
+        result[item.link_post].append(item)
+    return result
+
+
+def post_media(user, post) -> list:
+    """The post's photos and videos the user may see now, in the post's order."""
+    return _visible_media_by_post(user, [post.pk]).get(post.pk, [])
 
 
 def _count(queryset):

@@ -20,6 +20,10 @@ class PostSerializer(serializers.ModelSerializer):
     group_ids = serializers.SerializerMethodField()
     attachments = AttachmentSerializer(many=True, read_only=True)
     unread = serializers.SerializerMethodField()
+    media_ids = serializers.SerializerMethodField(
+        help_text="The post's photos and videos you may see now (consent checked at this "
+        "request); fetch them through /api/v1/media/<id>/."
+    )
 
     class Meta:
         model = Post
@@ -36,6 +40,7 @@ class PostSerializer(serializers.ModelSerializer):
             "edited_at",
             "attachments",
             "unread",
+            "media_ids",
         ]
 
     def get_group_ids(self, post) -> list[int]:
@@ -43,6 +48,9 @@ class PostSerializer(serializers.ModelSerializer):
 
     def get_unread(self, post) -> bool | None:
         return None if getattr(post, "is_read", None) is None else not post.is_read
+
+    def get_media_ids(self, post) -> list[int]:
+        return [item.pk for item in getattr(post, "visible_media", [])]
 
 
 class PostWriteSerializer(serializers.Serializer):
@@ -55,6 +63,13 @@ class PostWriteSerializer(serializers.Serializer):
     school_wide = serializers.BooleanField(required=False, default=False)
     allow_reactions = serializers.BooleanField(required=False, allow_null=True, default=None)
     publish_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    media_ids = serializers.ListField(
+        child=serializers.IntegerField(),
+        required=False,
+        default=list,
+        help_text="Your own unpublished photos and videos (uploaded and tagged through "
+        "/api/v1/media/) of the post's groups; a tagged child without consent refuses the post.",
+    )
 
 
 class PostUpdateSerializer(serializers.Serializer):

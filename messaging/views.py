@@ -71,6 +71,7 @@ def post_detail(request, pk):
         {
             "post": post,
             "comments": selectors.comments_of(request.user, post),
+            "media": selectors.post_media(request.user, post),
             "can_moderate": can_moderate,
             "receipts": selectors.read_receipts(post) if can_moderate else None,
             "comment_form": CommentForm(),
@@ -100,6 +101,7 @@ def post_create(request):
                 allow_reactions=data["allow_reactions"],
                 publish_at=publish_at,
                 attachments=data["attachments"],
+                media_ids=[item.pk for item in data.get("media") or []],
             )
         except ValidationError as error:
             _form_errors(form, error)

@@ -136,6 +136,20 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
+# Shared photos and videos (media_sharing). The pixel limit is far below Pillow's own
+# decompression-bomb limit, so a hostile image fails before it is decoded.
+MEDIA_MAX_PIXELS = env.int("MEDIA_MAX_PIXELS", default=40_000_000)
+MEDIA_MAX_PHOTO_BYTES = env.int("MEDIA_MAX_PHOTO_BYTES", default=20 * 1024 * 1024)
+MEDIA_MAX_VIDEO_BYTES = env.int("MEDIA_MAX_VIDEO_BYTES", default=200 * 1024 * 1024)
+MEDIA_MAX_UPLOAD_BYTES = env.int("MEDIA_MAX_UPLOAD_BYTES", default=400 * 1024 * 1024)
+MEDIA_MAX_FILES = env.int("MEDIA_MAX_FILES", default=20)
+# "stream": Django sends the file (development); "accel": nginx sends it after Django's
+# check (X-Accel-Redirect, see docs/nginx.conf). S3 storage always redirects to a signed URL.
+MEDIA_SERVE_MODE = env("MEDIA_SERVE_MODE", default="stream")
+MEDIA_ACCEL_PREFIX = env("MEDIA_ACCEL_PREFIX", default="/protected-media/")
+# Lifetime of the signed S3 URL handed out after the access check (one knob with storages').
+MEDIA_SIGNED_URL_SECONDS = env.int("AWS_QUERYSTRING_EXPIRE", default=60)
+
 EMAIL_CONFIG = env.email("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Schoolbrug <noreply@schoolbrug.invalid>")

@@ -43,6 +43,8 @@ if env("AWS_STORAGE_BUCKET_NAME", default=""):
             "default_acl": "private",
             "querystring_auth": True,
             "querystring_expire": env.int("AWS_QUERYSTRING_EXPIRE", default=60),
+            # SigV4: an expiry in seconds that S3-compatible stores all honour.
+            "signature_version": "s3v4",
             "file_overwrite": False,
         },
     }

@@ -33,6 +33,15 @@ class MessageForm(forms.Form):
         help_text=_("Photos (JPEG, PNG) or PDF documents, at most 10 MB each."),
         widget=MultipleFileInput(attrs={"accept": "image/jpeg,image/png,application/pdf"}),
     )
+    photos = MultipleFileField(
+        label=_("Photos to share (optional)"),
+        required=False,
+        help_text=_(
+            "JPEG, PNG or WebP. Shown only in this conversation, without location or camera "
+            "details."
+        ),
+        widget=MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+    )
     send_at = forms.DateTimeField(required=False, widget=forms.HiddenInput)
 
     def hidden_fields(self):

@@ -17,6 +17,7 @@ from groups.models import WEEKDAYS
 __all__ = [
     "Attachment",
     "Message",
+    "MessageMedia",
     "MessageNotification",
     "MessageRead",
     "PersonalMessageCoachRun",
@@ -154,6 +155,30 @@ class Attachment(models.Model):
     @property
     def is_image(self):
         return self.content_type.startswith("image/")
+
+
+class MessageMedia(models.Model):
+    """A photo in a kindgesprek message, shared through media_sharing with this child's
+    guardians and group staff; media_sharing decides at each request who may see it."""
+
+    message = models.ForeignKey(
+        Message, on_delete=models.CASCADE, related_name="media_links", verbose_name=_("message")
+    )
+    item = models.OneToOneField(
+        "media_sharing.MediaItem",
+        on_delete=models.CASCADE,
+        related_name="message_link",
+        verbose_name=_("photo"),
+    )
+
+    class Meta:
+        app_label = "messaging"
+        verbose_name = _("photo in a message")
+        verbose_name_plural = _("photos in messages")
+        ordering = ["message", "id"]
+
+    def __str__(self):
+        return f"{self.item_id} in {self.message_id}"
 
 
 class StaffAvailability(models.Model):

@@ -3,6 +3,7 @@ a thread: the child's guardians who receive communication, and the staff of the 
 current group (for the current group's school year only)."""
 
 import datetime
+from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db.models import (
@@ -27,8 +28,17 @@ from django.utils import timezone
 
 from groups import selectors as audience
 from groups.models import Child, Group, Guardianship, School, StaffMembership
+from media_sharing import selectors as media_selectors
 
-from .models import Attachment, Message, MessageRead, Side, StaffAvailability, Thread
+from .models import (
+    Attachment,
+    Message,
+    MessageMedia,
+    MessageRead,
+    Side,
+    StaffAvailability,
+    Thread,
+)
 
 COACH_DAYS = 7
 
@@ -113,6 +123,20 @@ class ThreadPage:
     messages: list
 
 
+def _visible_media_by_message(user, message_ids) -> dict[int, list]:
+    """{message id: its photos the user may see now}; no query without photos, otherwise
+    media_sharing's fixed consent check."""
+    if not message_ids:
+        return {}
+    result = defaultdict(list)
+    items = media_selectors.visible_media(
+        user, among=Q(message_link__message_id__in=message_ids)
+    ).annotate(link_message=F("message_link__message_id"))
+    for item in items.order_by("link_message", "id"):
+        result[item.link_message].append(item)
+    return result
+
+
 def thread_messages(user, thread, *, now=None) -> ThreadPage:
     """The thread's messages with attachments and read receipts, in four queries whatever the
     number of messages. A receipt names the people on the other side who read the message;
@@ -124,6 +148,7 @@ def thread_messages(user, thread, *, now=None) -> ThreadPage:
     )
     messages = list(
         thread.messages.filter(Q(sent_at__lte=now) | Q(author_side=side))
+        .annotate(has_media=Exists(MessageMedia.objects.filter(message=OuterRef("pk"))))
         .select_related("author")
         .prefetch_related(
             Prefetch(
@@ -132,7 +157,9 @@ def thread_messages(user, thread, *, now=None) -> ThreadPage:
             "attachments",
         )
     )
+    media = _visible_media_by_message(user, [m.pk for m in messages if m.has_media])
     for message in messages:
+        message.media = media.get(message.pk, [])
         by_parent = message.author_side == Side.PARENT
         message.read_by = [
             read for read in message.reads.all() if (read.user_id in guardian_ids) != by_parent

@@ -17,11 +17,13 @@ from PIL import Image, UnidentifiedImageError
 from accounts.models import NotificationMode
 from groups import selectors as audience
 from groups.models import StaffMembership
+from media_sharing import services as media_services
 
 from . import selectors
 from .models import (
     Attachment,
     Message,
+    MessageMedia,
     MessageNotification,
     MessageRead,
     PersonalMessageCoachRun,
@@ -117,7 +119,22 @@ def _thread_get_or_create(child) -> Thread:
     return thread
 
 
-def message_send(*, actor, child, body, attachments=(), send_at=None, now=None) -> Message:
+def _photos_store(actor, child, photos) -> list:
+    """Photos go through media_sharing (checked, re-encoded, variants, consent at display).
+    All or nothing for a message: if one is refused, none is kept and the message waits."""
+    if not photos:
+        return []
+    result = media_services.media_upload(actor=actor, child=child, files=photos)
+    if result.rejections:
+        for item in result.items:
+            media_services.media_delete(actor=actor, item=item)
+        raise ValidationError({"photos": [str(rejection) for rejection in result.rejections]})
+    return result.items
+
+
+def message_send(
+    *, actor, child, body, attachments=(), photos=(), send_at=None, now=None
+) -> Message:
     """Write in the child's kindgesprek of this school year (created on the first message).
 
     `child` is a Child or its id; a child that is not the actor's gives 404. Staff may pass
@@ -143,6 +160,7 @@ def message_send(*, actor, child, body, attachments=(), send_at=None, now=None) 
     if errors:
         raise ValidationError(errors)
     checked = [_check_upload(upload) for upload in attachments]
+    items = _photos_store(actor, child, list(photos))
 
     with transaction.atomic():
         thread = _thread_get_or_create(child)
@@ -163,6 +181,10 @@ def message_send(*, actor, child, body, attachments=(), send_at=None, now=None) 
             )
             attachment.file.save(attachment.key, ContentFile(item.data), save=False)
             attachment.save()
+        if items:
+            # Shared from the moment the message is, so a scheduled message's photo waits too.
+            media_services.media_publish(actor=actor, items=items, at=message.sent_at)
+            MessageMedia.objects.bulk_create(MessageMedia(message=message, item=i) for i in items)
         due_ids = _notifications_plan(message, child, now=now)
         transaction.on_commit(lambda: _dispatch(due_ids))
     return message

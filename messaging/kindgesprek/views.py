@@ -56,6 +56,7 @@ def _send(request, child, form):
             child=child,
             body=form.cleaned_data["body"],
             attachments=request.FILES.getlist("attachments"),
+            photos=request.FILES.getlist("photos"),
             send_at=form.cleaned_data["send_at"],
         )
     except ValidationError as error:
