@@ -36,6 +36,19 @@ def _bad_request(exc):
     return Response({"detail": " ".join(exc.messages)}, status=status.HTTP_400_BAD_REQUEST)
 
 
+def _booking_response(book, success_status=status.HTTP_200_OK):
+    """Run a booking service: the booking, 409 with the nearest free times when someone was
+    just faster, 400 with the rule's message otherwise."""
+    try:
+        booking = book()
+    except round_services.SlotTaken as exc:
+        body = SlotTakenSerializer({"detail": exc.message, "suggestions": exc.suggestions})
+        return Response(body.data, status=status.HTTP_409_CONFLICT)
+    except ValidationError as exc:
+        return _bad_request(exc)
+    return Response(BookingSerializer(booking).data, status=success_status)
+
+
 class RoundList(generics.ListAPIView):
     """Rounds of parent meetings the person is invited to or manages."""
 
@@ -81,14 +94,10 @@ class BookingCreate(APIView):
         data.is_valid(raise_exception=True)
         child = selectors.access_family_child(request.user, round_, data.validated_data["child"])
         slot = selectors.access_round_slot(round_, data.validated_data["slot"])
-        try:
-            booking = round_services.booking_book(actor=request.user, slot=slot, child=child)
-        except round_services.SlotTaken as exc:
-            body = SlotTakenSerializer({"detail": exc.message, "suggestions": exc.suggestions})
-            return Response(body.data, status=status.HTTP_409_CONFLICT)
-        except ValidationError as exc:
-            return _bad_request(exc)
-        return Response(BookingSerializer(booking).data, status=status.HTTP_201_CREATED)
+        return _booking_response(
+            lambda: round_services.booking_book(actor=request.user, slot=slot, child=child),
+            status.HTTP_201_CREATED,
+        )
 
 
 class BookingDetail(APIView):
@@ -276,14 +285,10 @@ class AssignBooking(APIView):
         data.is_valid(raise_exception=True)
         child = selectors.access_invited_child(round_, data.validated_data["child"])
         slot = selectors.access_round_slot(round_, data.validated_data["slot"])
-        try:
-            booking = round_services.booking_assign(actor=request.user, slot=slot, child=child)
-        except round_services.SlotTaken as exc:
-            body = SlotTakenSerializer({"detail": exc.message, "suggestions": exc.suggestions})
-            return Response(body.data, status=status.HTTP_409_CONFLICT)
-        except ValidationError as exc:
-            return _bad_request(exc)
-        return Response(BookingSerializer(booking).data, status=status.HTTP_201_CREATED)
+        return _booking_response(
+            lambda: round_services.booking_assign(actor=request.user, slot=slot, child=child),
+            status.HTTP_201_CREATED,
+        )
 
 
 class StaffMove(APIView):
@@ -298,19 +303,14 @@ class StaffMove(APIView):
         data = StaffMoveSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         slot = selectors.access_round_slot(booking.round, data.validated_data["slot"])
-        try:
-            booking = round_services.booking_staff_move(
+        return _booking_response(
+            lambda: round_services.booking_staff_move(
                 actor=request.user,
                 booking=booking,
                 slot=slot,
                 reason=data.validated_data["reason"],
             )
-        except round_services.SlotTaken as exc:
-            body = SlotTakenSerializer({"detail": exc.message, "suggestions": exc.suggestions})
-            return Response(body.data, status=status.HTTP_409_CONFLICT)
-        except ValidationError as exc:
-            return _bad_request(exc)
-        return Response(BookingSerializer(booking).data)
+        )
 
 
 class StaffCancel(APIView):
