@@ -1,6 +1,8 @@
 """Fixed personas shared by every test (see ARCHITECTURE.md, Tests)."""
 
 import os
+import threading
+import time
 from dataclasses import dataclass
 
 import pytest
@@ -162,6 +164,18 @@ def page(browser, live_server, transactional_db):
     tab = context.new_page()
     yield tab
     context.close()
+    _wait_for_live_server_requests()
+
+
+def _wait_for_live_server_requests(timeout=10.0):
+    """A page's script may still be talking to the live server (the feed reports what was
+    on screen). Flushing the test database under such a request deadlocks on PostgreSQL and
+    leaves rows for the next test, so wait until the server's request threads are done."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if not any("process_request_thread" in t.name for t in threading.enumerate()):
+            return
+        time.sleep(0.05)
 
 
 @pytest.fixture
