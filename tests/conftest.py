@@ -63,10 +63,12 @@ def personas(db):
     group_a = GroupFactory(school=school, name="Groep 5a")
     group_b = GroupFactory(school=school, name="Groep 6b")
     group_x = GroupFactory(school=other_school, name="Groep 3x")
-    child_a = ChildFactory(group=group_a, first_name="Daan")
-    child_a2 = ChildFactory(group=group_a, first_name="Mila")
-    child_b = ChildFactory(group=group_b, first_name="Sem")
-    child_x = ChildFactory(group=group_x, first_name="Noor")
+    # Fixed names: tests look for them in pages, so a random surname must never contain
+    # another child's first name (a generated "van Noordeloos" once matched "Noor").
+    child_a = ChildFactory(group=group_a, first_name="Daan", last_name="de Boer")
+    child_a2 = ChildFactory(group=group_a, first_name="Mila", last_name="Smit")
+    child_b = ChildFactory(group=group_b, first_name="Sem", last_name="Jansen")
+    child_x = ChildFactory(group=group_x, first_name="Noor", last_name="Visser")
 
     def user(email, name):
         return UserFactory(email=email, full_name=name)
