@@ -100,6 +100,21 @@ def staffed_groups(user) -> QuerySet[Group]:
     return Group.objects.filter(id__in=_staffed_group_ids(user)).select_related("school")
 
 
+def staff_scope(user) -> tuple[set, set]:
+    """(ids of the groups the user works in, ids of the schools they lead): the same rules as
+    staffed_groups and led_schools, read in one small query for pages that need only ids."""
+    groups, schools = set(), set()
+    if not _is_active(user):
+        return groups, schools
+    rows = StaffMembership.objects.filter(user=user).values_list("role", "school_id", "groups")
+    for role, school_id, group_id in rows:
+        if role in StaffMembership.LEADERSHIP_ROLES:
+            schools.add(school_id)
+        elif group_id is not None:
+            groups.add(group_id)
+    return groups, schools
+
+
 def guardians_of(child) -> QuerySet:
     """Active guardians who receive communication about the child."""
     return User.objects.filter(

@@ -55,9 +55,8 @@ class PostList(APIView):
             request.user,
             child_id=request.query_params.get("child") or None,
             cursor=request.query_params.get("after"),
+            with_attachments=True,
         )
-        for item in page.items:
-            item.post.visible_media = item.media
         return Response(
             {
                 "results": PostSerializer([item.post for item in page.items], many=True).data,

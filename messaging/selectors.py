@@ -19,11 +19,10 @@ from django.db.models import (
     F,
     IntegerField,
     OuterRef,
-    Prefetch,
     Q,
     QuerySet,
     Subquery,
-    Value,
+    prefetch_related_objects,
 )
 from django.db.models.functions import Coalesce
 from django.http import Http404
@@ -48,10 +47,22 @@ EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
 MICROSECOND = datetime.timedelta(microseconds=1)
 
 
+def _probed(rows: QuerySet) -> QuerySet:
+    """A per-post subquery (rows with a `post_id`) that PostgreSQL runs as one index probe
+    per post it reaches along the feed's index.
+
+    Given only `post_id = post.id`, the planner may turn it into a hashed subplan that first
+    reads every matching row: all audience rows of a family's groups, all reads of a person.
+    That costs milliseconds, and more with every year of posts, while a feed page reaches
+    about 21 posts. A second, redundant comparison with the outer row cannot be hashed, so
+    the probe stays per row."""
+    return rows.filter(post=OuterRef("pk"), post_id__lte=OuterRef("pk"))
+
+
 def _for_groups(group_ids) -> Q:
-    """The post is for one of these groups. A correlated EXISTS, checked per post row along
-    the feed's index, instead of first collecting every post id of the groups."""
-    return Q(Exists(PostAudience.objects.filter(post=OuterRef("pk"), group_id__in=group_ids)))
+    """The post is for one of these groups: checked per post row along the feed's index,
+    instead of first collecting every post id of the groups."""
+    return Q(Exists(_probed(PostAudience.objects.filter(group_id__in=group_ids))))
 
 
 def _guardian_q(group_ids, school_ids) -> Q:
@@ -209,13 +220,19 @@ def decode_cursor(cursor: str | None):
 
 
 @dataclass
+class FeedLabel:
+    """One of the post's groups the viewer is concerned with, and the viewer's children in it
+    (none for staff)."""
+
+    group_name: str
+    children: list
+
+
+@dataclass
 class FeedItem:
     post: Post
     unread: bool
-    # (group, [the viewer's children in that group]) for each of the post's groups the viewer
-    # is concerned with; empty children for staff.
     labels: list = field(default_factory=list)
-    attachment_count: int = 0
     # The post's photos and videos the viewer may see now (consent checked at this request).
     media: list = field(default_factory=list)
 
@@ -229,34 +246,20 @@ class FeedPage:
     can_post: bool = False
 
 
-def _staff_ids(user) -> tuple[set, set]:
-    """Ids of the groups the user works in and of the schools they lead, in one query."""
-    nothing = Value(None, output_field=IntegerField())
-    rows = (
-        group_selectors.staffed_groups(user)
-        .order_by()
-        .values_list("id", nothing)
-        .union(group_selectors.led_schools(user).order_by().values_list(nothing, "id"), all=True)
-    )
-    groups, schools = set(), set()
-    for group_id, school_id in rows:
-        if group_id is not None:
-            groups.add(group_id)
-        if school_id is not None:
-            schools.add(school_id)
-    return groups, schools
-
-
-def feed_page(user, *, child_id=None, cursor=None, size=FEED_PAGE_SIZE) -> FeedPage:
+def feed_page(
+    user, *, child_id=None, cursor=None, size=FEED_PAGE_SIZE, with_attachments=False
+) -> FeedPage:
     """One page of the user's feed, newest first, keyset-paginated on (publish_at, id).
 
-    Five queries whatever the number of posts, comments or reads: the children, the staff
-    roles, the posts (with unread flag, comment count and whether they carry photos), their
-    audience groups and their attachments; a page with photos adds media_sharing's fixed
-    consent check (four queries).
+    Four queries whatever the number of posts, comments or reads: the children, the staff
+    roles, the posts (with unread flag, comment and attachment counts, author and school
+    names, and whether they carry photos) and their audience groups; a page with photos adds
+    media_sharing's fixed consent check (four queries), `with_attachments` (the API lists
+    them; the page only counts them) one more. Related rows are read as plain values, not
+    prefetched into model managers: the page is the busiest one there is.
     """
     children = list(group_selectors.children_of_guardian(user).order_by("first_name"))
-    staff_group_ids, led_school_ids = _staff_ids(user)
+    staff_group_ids, led_school_ids = group_selectors.staff_scope(user)
     child = None
     if child_id is not None:
         child = next((c for c in children if str(c.pk) == str(child_id)), None)
@@ -282,40 +285,47 @@ def feed_page(user, *, child_id=None, cursor=None, size=FEED_PAGE_SIZE) -> FeedP
             Q(publish_at__lte=moment), Q(publish_at__lt=moment) | Q(publish_at=moment, id__lt=pk)
         )
     visible_comments = Comment.objects.filter(post=OuterRef("pk"), hidden_at__isnull=True)
-    posts = (
-        posts.select_related("author", "school")
-        .annotate(
-            is_read=Exists(PostRead.objects.filter(post=OuterRef("pk"), user=user)),
-            has_media=Exists(PostMedia.objects.filter(post=OuterRef("pk"))),
-            comment_count=_count(visible_comments),
-        )
-        .prefetch_related(
-            Prefetch("audience", queryset=PostAudience.objects.select_related("group")),
-            "attachments",
-        )
-        .order_by("-publish_at", "-id")
-    )
+    posts = posts.annotate(
+        is_read=Exists(_probed(PostRead.objects.filter(user=user))),
+        has_media=Exists(PostMedia.objects.filter(post=OuterRef("pk"))),
+        comment_count=_count(visible_comments),
+        attachment_count=_count(PostAttachment.objects.filter(post=OuterRef("pk"))),
+        author_name=F("author__full_name"),
+        school_name=F("school__name"),
+    ).order_by("-publish_at", "-id")
     rows = list(posts[: size + 1])
     has_more = len(rows) > size
     rows = rows[:size]
+    groups_by_post = defaultdict(list)
+    if rows:
+        for post_id, group_id, name in (
+            PostAudience.objects.filter(post_id__in=[post.pk for post in rows])
+            .order_by("group__grade", "group__name")
+            .values_list("post_id", "group_id", "group__name")
+        ):
+            groups_by_post[post_id].append((group_id, name))
     media_by_post = _visible_media_by_post(user, [post.pk for post in rows if post.has_media])
+    if with_attachments:
+        prefetch_related_objects(rows, "attachments")
     children_by_group = defaultdict(list)
     for kid in children:
         children_by_group[kid.group_id].append(kid)
     items = []
     for post in rows:
-        labels = [
-            (row.group, children_by_group.get(row.group_id, []))
-            for row in post.audience.all()
-            if not children or row.group_id in children_by_group
-        ]
+        groups = groups_by_post[post.pk]
+        # For the API's serializer, which reads posts only.
+        post.audience_group_ids = [group_id for group_id, _name in groups]
+        post.visible_media = media_by_post.get(post.pk, [])
         items.append(
             FeedItem(
                 post=post,
                 unread=not post.is_read,
-                labels=labels,
-                attachment_count=len(post.attachments.all()),
-                media=media_by_post.get(post.pk, []),
+                labels=[
+                    FeedLabel(name, children_by_group.get(group_id, []))
+                    for group_id, name in groups
+                    if not children or group_id in children_by_group
+                ],
+                media=post.visible_media,
             )
         )
     return FeedPage(

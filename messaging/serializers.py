@@ -16,7 +16,7 @@ class AttachmentSerializer(serializers.Serializer):
 
 
 class PostSerializer(serializers.ModelSerializer):
-    author = serializers.CharField(source="author.full_name", default=None, read_only=True)
+    author = serializers.SerializerMethodField()
     group_ids = serializers.SerializerMethodField()
     attachments = AttachmentSerializer(many=True, read_only=True)
     unread = serializers.SerializerMethodField()
@@ -43,8 +43,16 @@ class PostSerializer(serializers.ModelSerializer):
             "media_ids",
         ]
 
+    def get_author(self, post) -> str | None:
+        # The feed reads only the author's name, as `author_name`, not the whole account.
+        if hasattr(post, "author_name"):
+            return post.author_name
+        return post.author.full_name if post.author else None
+
     def get_group_ids(self, post) -> list[int]:
-        return [row.group_id for row in post.audience.all()]
+        # The feed reads them in one query for the whole page and sets them on each post.
+        ids = getattr(post, "audience_group_ids", None)
+        return ids if ids is not None else [row.group_id for row in post.audience.all()]
 
     def get_unread(self, post) -> bool | None:
         return None if getattr(post, "is_read", None) is None else not post.is_read
