@@ -44,6 +44,21 @@ def _staffed_group_ids(user):
     ).values("id")
 
 
+def guardian_child_ids(user):
+    """Ids (`child_id`) of the user's own children as a subquery: children_of_guardian for
+    filters that need only the ids, one subquery level less for the database and the ORM."""
+    if not _is_active(user):
+        return Guardianship.objects.none().values("child_id")
+    return _guardian_child_ids(user)
+
+
+def staffed_group_ids(user):
+    """Ids of the groups the user works in as a subquery (see guardian_child_ids)."""
+    if not _is_active(user):
+        return Group.objects.none().values("id")
+    return _staffed_group_ids(user)
+
+
 def administered_schools(user) -> QuerySet[School]:
     """Schools where the user is administration."""
     if not _is_active(user):

@@ -44,11 +44,11 @@ COACH_DAYS = 7
 
 
 def _guardian_child_ids(user):
-    return audience.children_of_guardian(user).values("id")
+    return audience.guardian_child_ids(user)
 
 
 def _staffed_group_ids(user):
-    return audience.staffed_groups(user).values("id")
+    return audience.staffed_group_ids(user)
 
 
 def _as_guardian(user):
@@ -112,7 +112,7 @@ def visible_messages(user, thread, *, now=None) -> QuerySet[Message]:
 
 
 def _side_in_thread(user, thread):
-    child_ids = {row["id"] for row in _guardian_child_ids(user)}
+    child_ids = {row["child_id"] for row in _guardian_child_ids(user)}
     return Side.PARENT if thread.child_id in child_ids else Side.STAFF
 
 
