@@ -258,7 +258,10 @@ def feed_page(
     them; the page only counts them) one more. Related rows are read as plain values, not
     prefetched into model managers: the page is the busiest one there is.
     """
-    children = list(group_selectors.children_of_guardian(user).order_by("first_name"))
+    # Only the children's own columns: labels take group names from the audience rows.
+    children = list(
+        group_selectors.children_of_guardian(user).select_related(None).order_by("first_name")
+    )
     staff_group_ids, led_school_ids = group_selectors.staff_scope(user)
     child = None
     if child_id is not None:
