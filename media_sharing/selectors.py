@@ -12,8 +12,8 @@ and see consent-blocked items marked hidden, so they know why families no longer
 
 from collections import defaultdict
 
-from django.db.models import BooleanField, Exists, OuterRef, Q, QuerySet, Value
-from django.db.models.functions import Now
+from django.db.models import BooleanField, Count, Exists, OuterRef, Q, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce, Now
 from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -143,6 +143,18 @@ def draft_media(user) -> QuerySet[MediaItem]:
         .select_related("group")
         .order_by("-created_at", "-id")
     )
+
+
+def draft_totals(user, group) -> tuple[int, int]:
+    """(number, bytes) of the user's drafts in the group: what is already waiting for the
+    next post or publication there. One query."""
+    totals = (
+        draft_media(user)
+        .filter(group=group)
+        .order_by()
+        .aggregate(count=Count("id"), size=Coalesce(Sum("size"), 0))
+    )
+    return totals["count"], totals["size"]
 
 
 def gate_errors(item: MediaItem, children: list) -> list[str]:
