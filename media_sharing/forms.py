@@ -1,4 +1,5 @@
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 
@@ -21,9 +22,15 @@ class MultipleFileField(forms.FileField):
 class UploadForm(forms.Form):
     files = MultipleFileField(
         label=_("Photos and videos"),
-        help_text=_("JPEG, PNG or WebP photos, MP4, MOV or WebM videos; at most 20 at once."),
         widget=MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/webp,video/*"}),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The limit is a setting and counts the drafts already waiting, not one upload.
+        self.fields["files"].help_text = _(
+            "JPEG, PNG or WebP photos, MP4, MOV or WebM videos; at most %(max)s per post."
+        ) % {"max": settings.MEDIA_MAX_FILES}
 
 
 class TagForm(forms.Form):

@@ -127,8 +127,9 @@ def _clean_photo(data: bytes) -> tuple[bytes, str, int, int]:
     return out.getvalue(), content_type, clean.width, clean.height
 
 
-def _check_file(upload, *, remaining: int):
-    """(kind, content_type, payload, width, height); raise _Rejected with the reason."""
+def _check_file(upload, *, remaining: int, waiting: int = 0):
+    """(kind, content_type, payload, width, height); raise _Rejected with the reason.
+    `remaining` is what is left of the post's byte limit, after `waiting` drafts."""
     size = upload.size or 0
     head = upload.read(16)
     upload.seek(0)
@@ -137,10 +138,19 @@ def _check_file(upload, *, remaining: int):
     if size > limit:
         raise _Rejected(_("the file is larger than %(mb)s MB.") % {"mb": limit // MB})
     if size > remaining:
-        raise _Rejected(
-            _("together the files are larger than %(mb)s MB.")
-            % {"mb": settings.MEDIA_MAX_UPLOAD_BYTES // MB}
-        )
+        mb = settings.MEDIA_MAX_UPLOAD_BYTES // MB
+        if waiting:
+            raise _Rejected(
+                ngettext(
+                    "together with the %(count)s photo or video waiting for this post, the "
+                    "files are larger than %(mb)s MB.",
+                    "together with the %(count)s photos and videos waiting for this post, the "
+                    "files are larger than %(mb)s MB.",
+                    waiting,
+                )
+                % {"count": waiting, "mb": mb}
+            )
+        raise _Rejected(_("together the files are larger than %(mb)s MB.") % {"mb": mb})
     if video_type:
         return MediaItem.Kind.VIDEO, video_type, upload, None, None
     data = upload.read(limit + 1)
@@ -164,38 +174,88 @@ def _audience_for_upload(actor, *, group, child) -> tuple[Group | None, Child | 
     return None, child
 
 
+def _check_file_count(count: int, *, waiting: int) -> None:
+    """Refuse the whole request when it would take the post over MEDIA_MAX_FILES."""
+    max_files = settings.MEDIA_MAX_FILES
+    if waiting + count <= max_files:
+        return
+    if not waiting:
+        message = ngettext(
+            "Add at most %(max)s file at once; you chose %(count)s.",
+            "Add at most %(max)s files at once; you chose %(count)s.",
+            max_files,
+        ) % {"max": max_files, "count": count}
+    elif waiting < max_files:
+        message = ngettext(
+            "This post already has %(count)s photo or video waiting; add at most %(more)s more.",
+            "This post already has %(count)s photos and videos waiting; add at most %(more)s more.",
+            waiting,
+        ) % {"count": waiting, "more": max_files - waiting}
+    else:
+        message = ngettext(
+            "This post already has %(count)s photo or video waiting, as many as a post can "
+            "hold. Publish it or put it in a post before adding more.",
+            "This post already has %(count)s photos and videos waiting, as many as a post can "
+            "hold. Publish them or put them in a post before adding more.",
+            waiting,
+        ) % {"count": waiting}
+    raise ValidationError({"files": message})
+
+
+def media_post_limits_check(items) -> None:
+    """A post (or one publication in the album) holds at most MEDIA_MAX_FILES photos and
+    videos of at most MEDIA_MAX_UPLOAD_BYTES together; raise ValidationError otherwise."""
+    items = list(items)
+    max_files, max_bytes = settings.MEDIA_MAX_FILES, settings.MEDIA_MAX_UPLOAD_BYTES
+    errors = []
+    if len(items) > max_files:
+        errors.append(
+            ngettext(
+                "A post can hold at most %(max)s photo or video; you chose %(count)s.",
+                "A post can hold at most %(max)s photos and videos; you chose %(count)s.",
+                max_files,
+            )
+            % {"max": max_files, "count": len(items)}
+        )
+    if sum(item.size for item in items) > max_bytes:
+        errors.append(
+            _(
+                "Together the chosen photos and videos are larger than %(mb)s MB, the most a "
+                "post can hold."
+            )
+            % {"mb": max_bytes // MB}
+        )
+    if errors:
+        raise ValidationError(errors)
+
+
 def media_upload(*, actor, files, group=None, child=None, purpose_code=privacy.PHOTO_PURPOSE):
     """Check and store uploaded files for a group or for one child's kindgesprek.
 
     Each file is accepted or rejected on its own (the rest is kept); a rejected file leaves
-    nothing behind. Accepted items start as "processing": their display and thumbnail
-    variants are made by a Celery task after commit, never in the request."""
+    nothing behind. Too many files for the post (counting the drafts waiting in the group)
+    refuse the whole request before any file is read. Accepted items start as "processing":
+    their display and thumbnail variants are made by a Celery task after commit, never in
+    the request."""
     group, child = _audience_for_upload(actor, group=group, child=child)
     files = list(files)
     if not files:
         raise ValidationError({"files": _("Choose at least one photo or video.")})
-    max_files = settings.MEDIA_MAX_FILES
-    if len(files) > max_files:
-        raise ValidationError(
-            {
-                "files": ngettext(
-                    "Add at most %(max)s file at once; you chose %(count)s.",
-                    "Add at most %(max)s files at once; you chose %(count)s.",
-                    max_files,
-                )
-                % {"max": max_files, "count": len(files)}
-            }
-        )
+    # A group upload adds to the uploader's drafts there, which go out together in one post
+    # (or one publication in the album): the post's limits count them too. A kindgesprek
+    # upload belongs to one message and is limited per request.
+    waiting, waiting_bytes = (0, 0) if group is None else selectors.draft_totals(actor, group)
+    _check_file_count(len(files), waiting=waiting)
     school = (group or child).school
     result = UploadResult()
-    remaining = settings.MEDIA_MAX_UPLOAD_BYTES
+    remaining = settings.MEDIA_MAX_UPLOAD_BYTES - waiting_bytes
     stored = []
     try:
         for upload in files:
             name = display_name(getattr(upload, "name", ""))
             try:
                 kind, content_type, payload, width, height = _check_file(
-                    upload, remaining=remaining
+                    upload, remaining=remaining, waiting=waiting
                 )
             except _Rejected as rejected:
                 result.rejections.append(Rejection(name=name, reason=rejected.reason))

@@ -5,6 +5,7 @@ from . import api, views
 app_name = "media_sharing"
 
 urlpatterns = [
+    path("", views.albums, name="albums"),
     path("groups/<int:group_id>/", views.album, name="album"),
     path("groups/<int:group_id>/upload/", views.upload, name="upload"),
     path("groups/<int:group_id>/publish/", views.publish, name="publish"),

@@ -28,6 +28,13 @@ def _error_list(error: ValidationError) -> list[str]:
 
 
 @require_GET
+def albums(request):
+    return render(
+        request, "media_sharing/albums.html", {"index": selectors.album_index(request.user)}
+    )
+
+
+@require_GET
 def album(request, group_id):
     group = audience.access_group(request.user, group_id)
     page = Paginator(selectors.group_album(request.user, group), ALBUM_PAGE_SIZE).get_page(

@@ -210,6 +210,10 @@ def _post_media(actor, media_ids, group_ids, *, school_wide) -> list:
         raise ValidationError(
             {"media": _("Add only your own new photos and videos of the groups of this post.")}
         )
+    try:
+        media_services.media_post_limits_check(items.values())
+    except ValidationError as error:
+        raise ValidationError({"media": error.messages}) from None
     return [items[pk] for pk in media_ids]
 
 

@@ -2,13 +2,21 @@
 
 from django.core.exceptions import ValidationError
 from django.urls import reverse
-from drf_spectacular.utils import extend_schema, extend_schema_view, inline_serializer
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    extend_schema,
+    extend_schema_field,
+    extend_schema_view,
+    inline_serializer,
+)
 from rest_framework import generics, serializers, status
 from rest_framework.exceptions import NotFound
 from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
+
+from media_sharing.api import MediaSerializer
 
 from . import selectors, services
 
@@ -49,6 +57,37 @@ class MessageSerializer(serializers.Serializer):
     sent_at = serializers.DateTimeField(read_only=True)
     is_scheduled = serializers.BooleanField(read_only=True)
     attachments = AttachmentSerializer(many=True, read_only=True)
+    photos = MediaSerializer(
+        source="media",
+        many=True,
+        read_only=True,
+        help_text="The message's photos you may see now: checked at every request against the "
+        "current consent of each child tagged in them. Photos still being processed are left "
+        "out for families until they are ready.",
+    )
+
+
+@extend_schema_field(OpenApiTypes.BINARY)
+class UploadField(serializers.FileField):
+    """A file sent as multipart; the schema says binary (the default would say a URL)."""
+
+
+class MessageWriteSerializer(serializers.Serializer):
+    """What a new message may carry: text, documents and photos (files as multipart)."""
+
+    body = serializers.CharField(max_length=5000)
+    attachments = serializers.ListField(
+        child=UploadField(),
+        required=False,
+        help_text="Up to 5 documents or photos (PDF, JPEG, PNG), kept with the message.",
+    )
+    photos = serializers.ListField(
+        child=UploadField(),
+        required=False,
+        help_text="Photos for the child's own family and staff (JPEG, PNG or WebP; repeat the "
+        "field for several). They are checked by content and re-encoded without metadata. All "
+        "or nothing: if one is refused, the answer is 400 naming the file and nothing is sent.",
+    )
 
 
 def _raise_api(error: ValidationError):
@@ -78,21 +117,31 @@ def _send(request, child):
             child=child,
             body=request.data.get("body", ""),
             attachments=request.FILES.getlist("attachments"),
+            photos=request.FILES.getlist("photos"),
         )
     except ValidationError as error:
         _raise_api(error)
+    [message] = selectors.media_attach(request.user, [message])
     return Response(MessageSerializer(message).data, status=status.HTTP_201_CREATED)
+
+
+SEND_DESCRIPTION = (
+    "Text in `body`; as multipart, optional documents in `attachments` and photos in `photos` "
+    "(several files: repeat the field). A refused file gives 400 naming it, and nothing is sent."
+)
 
 
 @extend_schema_view(
     get=extend_schema(
         summary="Messages of a kindgesprek",
-        description="Oldest first; 404 when the thread is missing or not yours.",
+        description="Oldest first; 404 when the thread is missing or not yours. Each message "
+        "lists its `photos` you may see at this request: a photo whose tagged child's consent "
+        "was withdrawn is left out for families and marked `consent_hidden` for staff.",
     )
 )
 class MessageList(generics.ListAPIView):
     """Messages of one kindgesprek, oldest first; 404 when it is not yours. POST writes a new
-    message (text in `body`, optional files in `attachments` as multipart)."""
+    message (text in `body`, optional files in `attachments` and `photos` as multipart)."""
 
     serializer_class = MessageSerializer
     parser_classes = [JSONParser, FormParser, MultiPartParser]
@@ -101,19 +150,19 @@ class MessageList(generics.ListAPIView):
         return selectors.access_thread(self.request.user, self.kwargs["pk"])
 
     def get_queryset(self):
-        thread = self._thread()
-        return (
-            selectors.visible_messages(self.request.user, thread)
-            .select_related("author")
-            .prefetch_related("attachments")
-        )
+        return selectors.api_messages(self.request.user, self._thread())
+
+    def list(self, request, *args, **kwargs):
+        # The photos are looked up for the page only, in a fixed number of queries.
+        page = selectors.media_attach(request.user, self.paginate_queryset(self.get_queryset()))
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     @extend_schema(
-        request=MessageSerializer,
+        request=MessageWriteSerializer,
         responses={201: MessageSerializer},
         summary="Write in a kindgesprek",
         description="Only in the current school year's thread. Staff e-mails wait for the "
-        "recipients' working hours; parents are e-mailed at once.",
+        "recipients' working hours; parents are e-mailed at once. " + SEND_DESCRIPTION,
     )
     def post(self, request, pk):
         thread = self._thread()
@@ -126,11 +175,11 @@ class MessageCreate(APIView):
     parser_classes = [JSONParser, FormParser, MultiPartParser]
 
     @extend_schema(
-        request=MessageSerializer,
+        request=MessageWriteSerializer,
         responses={201: MessageSerializer},
         summary="Write in a child's kindgesprek",
         description="Creates this school year's kindgesprek on the first message. 404 when "
-        "the child is not yours or not in your group.",
+        "the child is not yours or not in your group. " + SEND_DESCRIPTION,
     )
     def post(self, request, child_id):
         return _send(request, child_id)

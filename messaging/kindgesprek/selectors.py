@@ -137,6 +137,34 @@ def _visible_media_by_message(user, message_ids) -> dict[int, list]:
     return result
 
 
+def _with_media_flag(messages: QuerySet[Message]) -> QuerySet[Message]:
+    # An Exists inside the messages query: threads without photos cost no media query.
+    return messages.annotate(has_media=Exists(MessageMedia.objects.filter(message=OuterRef("pk"))))
+
+
+def media_attach(user, messages) -> list:
+    """Set `message.media` on each message: its photos the user may see now (media_sharing's
+    consent check, a fixed number of queries). Messages without the `has_media` flag are
+    looked up as if they had photos."""
+    messages = list(messages)
+    media = _visible_media_by_message(
+        user, [m.pk for m in messages if getattr(m, "has_media", True)]
+    )
+    for message in messages:
+        message.media = media.get(message.pk, [])
+    return messages
+
+
+def api_messages(user, thread, *, now=None) -> QuerySet[Message]:
+    """visible_messages with what the API shows of each: author, attachments and the flag
+    media_attach needs; attach the photos per page with media_attach."""
+    return (
+        _with_media_flag(visible_messages(user, thread, now=now))
+        .select_related("author")
+        .prefetch_related("attachments")
+    )
+
+
 def thread_messages(user, thread, *, now=None) -> ThreadPage:
     """The thread's messages with attachments and read receipts, in four queries whatever the
     number of messages. A receipt names the people on the other side who read the message;
@@ -146,20 +174,18 @@ def thread_messages(user, thread, *, now=None) -> ThreadPage:
     guardian_ids = set(
         Guardianship.objects.filter(child_id=thread.child_id).values_list("guardian_id", flat=True)
     )
-    messages = list(
-        thread.messages.filter(Q(sent_at__lte=now) | Q(author_side=side))
-        .annotate(has_media=Exists(MessageMedia.objects.filter(message=OuterRef("pk"))))
+    messages = media_attach(
+        user,
+        _with_media_flag(thread.messages.filter(Q(sent_at__lte=now) | Q(author_side=side)))
         .select_related("author")
         .prefetch_related(
             Prefetch(
                 "reads", queryset=MessageRead.objects.select_related("user").order_by("read_at")
             ),
             "attachments",
-        )
+        ),
     )
-    media = _visible_media_by_message(user, [m.pk for m in messages if m.has_media])
     for message in messages:
-        message.media = media.get(message.pk, [])
         by_parent = message.author_side == Side.PARENT
         message.read_by = [
             read for read in message.reads.all() if (read.user_id in guardian_ids) != by_parent

@@ -124,7 +124,11 @@ def _photos_store(actor, child, photos) -> list:
     All or nothing for a message: if one is refused, none is kept and the message waits."""
     if not photos:
         return []
-    result = media_services.media_upload(actor=actor, child=child, files=photos)
+    try:
+        result = media_services.media_upload(actor=actor, child=child, files=photos)
+    except ValidationError as error:
+        # media_sharing names its field "files"; here the field the sender filled is "photos".
+        raise ValidationError({"photos": error.messages}) from None
     if result.rejections:
         for item in result.items:
             media_services.media_delete(actor=actor, item=item)

@@ -1,5 +1,6 @@
 import io
 import struct
+import tempfile
 import zlib
 
 import pytest
@@ -15,6 +16,15 @@ def media_root(settings, tmp_path):
     """Files written by these tests land in a temporary folder, never in the checkout."""
     settings.MEDIA_ROOT = tmp_path / "media"
     return settings.MEDIA_ROOT
+
+
+@pytest.fixture
+def no_temp(monkeypatch, tmp_path):
+    """Point Python's temp folder at an empty one, to prove nothing is left there."""
+    folder = tmp_path / "tmp"
+    folder.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(folder))
+    return folder
 
 
 def stored_files(root):
@@ -114,6 +124,7 @@ def make_item(personas):
             "uploaded_by": personas.teacher_a,
             "state": MediaItem.State.READY,
             "confirmed_no_recognisable_children": not tags,
+            "size": 100,
         }
         item = MediaItem.objects.create(
             school=school,
@@ -124,7 +135,6 @@ def make_item(personas):
             display=f"media/{new_storage_key()}.jpg",
             thumbnail=f"media/{new_storage_key()}.jpg",
             content_type="image/jpeg",
-            size=100,
             published_at=timezone.now() if published else None,
             **(defaults | fields),
         )

@@ -1,7 +1,6 @@
 """The upload pipeline: checked by content, re-encoded without metadata, variants later."""
 
 import io
-import tempfile
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -11,15 +10,6 @@ from media_sharing import services
 from media_sharing.models import MediaItem
 
 from .conftest import bomb_png, jpeg_bytes, png_bytes, stored_files, upload
-
-
-@pytest.fixture
-def no_temp(monkeypatch, tmp_path):
-    """Point Python's temp folder at an empty one, to prove nothing is left there."""
-    folder = tmp_path / "tmp"
-    folder.mkdir()
-    monkeypatch.setattr(tempfile, "tempdir", str(folder))
-    return folder
 
 
 @pytest.fixture
