@@ -69,6 +69,26 @@ def test_feed_card_shows_author_school_label_and_counts(personas, login, post_fo
     assert "1 reactie · 1 bijlage" in html
 
 
+def test_cached_feed_cards_follow_every_change(personas, login, post_for):
+    """The card's cached part is keyed by what it shows: edits, a renamed author and another
+    language show at once."""
+    post = post_for(title="Eerste titel", body="Eerste tekst")
+    client = login(personas.parent_a)
+    assert "Eerste titel" in client.get(reverse("messaging:feed")).content.decode()
+    services.post_update(actor=personas.teacher_a, post=post, title="Nieuwe titel", body="Nu")
+    personas.teacher_a.full_name = "Juf Anders"
+    personas.teacher_a.save(update_fields=["full_name"])
+    html = client.get(reverse("messaging:feed")).content.decode()
+    assert "Nieuwe titel" in html
+    assert "Eerste titel" not in html
+    assert "Juf Anders" in html
+    personas.teacher_a.delete()
+    assert "Oud-medewerker" in client.get(reverse("messaging:feed")).content.decode()
+    personas.parent_a.preferred_language = "en"
+    personas.parent_a.save(update_fields=["preferred_language"])
+    assert "Former staff member" in client.get(reverse("messaging:feed")).content.decode()
+
+
 def test_filter_per_child(personas, post_for):
     personas.child_b.guardianships.create(guardian=personas.parent_a)
     post_for(title="A")
