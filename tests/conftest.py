@@ -32,6 +32,16 @@ def require_postgres():
         pytest.skip(message)  # REQUIRE_SERVICES is off: a laptop without PostgreSQL
 
 
+@pytest.fixture(autouse=True)
+def _fresh_caches():
+    """Each test starts with empty caches: ids repeat between tests on SQLite, and a count
+    cached in one test must not answer in the next."""
+    from django.core.cache import caches
+
+    for cache in caches.all():
+        cache.clear()
+
+
 @dataclass
 class Personas:
     school: object

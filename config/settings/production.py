@@ -49,6 +49,12 @@ if env("AWS_STORAGE_BUCKET_NAME", default=""):
         },
     }
 
+# Shared between the web workers: the navigation's kindgesprek badge is cached and its writers
+# invalidate it, which only works when every worker reads the same cache (Redis). Without
+# CACHE_URL each process keeps its own, and a badge can lag by its cache time (30 s).
+if env("CACHE_URL", default=""):
+    CACHES["default"] = env.cache("CACHE_URL")  # noqa: F405 -- CACHES comes from base
+
 EMAIL_CONFIG = env.email("EMAIL_URL")
 vars().update(EMAIL_CONFIG)
 

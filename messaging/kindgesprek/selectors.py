@@ -6,6 +6,7 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.db.models import (
     Case,
     CharField,
@@ -202,14 +203,39 @@ def _unread_for(user, *, now):
     )
 
 
+#: Badge counts are cached this long at most: what no write announces (a scheduled message
+#: coming due, a changed guardianship or group) shows within this time.
+UNREAD_CACHE_SECONDS = 30
+_UNREAD_GENERATION = "kindgesprek:unread:generation"
+
+
+def unread_changed() -> None:
+    """Forget every cached badge count: called after a message is written or read. One
+    counter for everyone keeps the writers simple; counts are cheap to make again."""
+    try:
+        cache.incr(_UNREAD_GENERATION)
+    except ValueError:
+        cache.add(_UNREAD_GENERATION, 1, timeout=None)
+
+
 def unread_count(user, *, now=None) -> int:
-    """Unread messages over all the user's kindgesprekken, in one query."""
+    """Unread messages over all the user's kindgesprekken, in one query; the navigation's
+    badge (now=None) is cached, as it is on every page (see UNREAD_CACHE_SECONDS)."""
     if not (user and user.is_authenticated and user.is_active):
         return 0
-    now = now or timezone.now()
-    # The threads' rules (_as_guardian, _as_staff) written on the message's own joins: the
-    # badge is on every page, and nested thread subqueries took PostgreSQL three times as
-    # long to plan as this takes to plan and run.
+    if now is not None:
+        return _unread_count(user, now=now)
+    key = f"kindgesprek:unread:{cache.get(_UNREAD_GENERATION, 0)}:{user.pk}"
+    count = cache.get(key)
+    if count is None:
+        count = _unread_count(user, now=timezone.now())
+        cache.set(key, count, timeout=UNREAD_CACHE_SECONDS)
+    return count
+
+
+def _unread_count(user, *, now) -> int:
+    # The threads' rules (_as_guardian, _as_staff) written on the message's own joins:
+    # nested thread subqueries took PostgreSQL three times as long to plan.
     return (
         _unread_for(user, now=now)
         .filter(

@@ -191,6 +191,7 @@ def message_send(
             MessageMedia.objects.bulk_create(MessageMedia(message=message, item=i) for i in items)
         due_ids = _notifications_plan(message, child, now=now)
         transaction.on_commit(lambda: _dispatch(due_ids))
+        _unread_changed()
     return message
 
 
@@ -282,7 +283,16 @@ def thread_mark_read(*, actor, thread, now=None) -> int:
     )
     rows = [MessageRead(message_id=pk, user=actor, read_at=now) for pk in message_ids]
     MessageRead.objects.bulk_create(rows, ignore_conflicts=True)
+    if rows:
+        _unread_changed()
     return len(rows)
+
+
+def _unread_changed() -> None:
+    # Now, for the rest of this request, and again after commit: a badge another request
+    # counted from the old rows in between must not be kept.
+    selectors.unread_changed()
+    transaction.on_commit(selectors.unread_changed)
 
 
 # --- Reading hours ----------------------------------------------------------------------

@@ -15,7 +15,7 @@ GOOD = {
 }
 
 
-CONTROLLED = {"CELERY_BROKER_URL", "DJANGO_ALLOW_ASYNC_UNSAFE", "DJANGO_DEBUG"}
+CONTROLLED = {"CELERY_BROKER_URL", "CACHE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE", "DJANGO_DEBUG"}
 
 
 def _run(env_overrides, *args):
@@ -68,6 +68,16 @@ def test_production_debug_is_off():
         "from django.conf import settings; print(settings.DEBUG)",
     )
     assert result.stdout.strip() == "False", result.stderr
+
+
+def test_production_shares_the_cache_between_workers_when_configured():
+    show = "from django.conf import settings; print(settings.CACHES['default']['BACKEND'])"
+    shared = _run(
+        {**GOOD, "CACHE_URL": "redis://127.0.0.1:6379/1"}, "shell", "--no-imports", "-c", show
+    )
+    assert shared.stdout.strip() == "django.core.cache.backends.redis.RedisCache", shared.stderr
+    alone = _run(GOOD, "shell", "--no-imports", "-c", show)
+    assert alone.stdout.strip() == "django.core.cache.backends.locmem.LocMemCache", alone.stderr
 
 
 def test_without_broker_tasks_run_inline_and_without_database_url_sqlite():
