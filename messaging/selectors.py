@@ -10,8 +10,10 @@ Audience rules (on top of groups.selectors, which decides who belongs to which g
 """
 
 import datetime
+import operator
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import reduce
 
 from django.db.models import (
     Count,
@@ -271,13 +273,16 @@ def feed_page(
         audience = _guardian_q([child.group_id], [child.school_id])
     else:
         # The same rules as visible_posts, with the ids already in hand: a simpler query.
-        audience = Q(pk__in=[])
+        rules = []
         if children:
-            audience |= _guardian_q(
-                {kid.group_id for kid in children}, {kid.school_id for kid in children}
+            rules.append(
+                _guardian_q({kid.group_id for kid in children}, {kid.school_id for kid in children})
             )
         if staff_group_ids or led_school_ids:
-            audience |= _staff_q(staff_group_ids, led_school_ids)
+            rules.append(_staff_q(staff_group_ids, led_school_ids))
+        audience = reduce(operator.or_, rules) if rules else None
+    if audience is None:
+        return FeedPage(items=[], next_cursor=None, children=children)
     posts = Post.objects.filter(audience, hidden_at__isnull=True)
     position = decode_cursor(cursor)
     if position is not None:
