@@ -32,7 +32,9 @@ from privacy import selectors as privacy
 from . import selectors
 from .models import MediaItem, MediaTag, storage_name
 
-DISPLAY_SIZE = 1600
+# The display variant's long side: between these, chosen by display_size().
+DISPLAY_MIN = 1280
+DISPLAY_MAX = 2048
 THUMBNAIL_SIZE = 400
 
 # Pillow's own guard warns above MAX_IMAGE_PIXELS and refuses above twice that; ours is
@@ -313,33 +315,59 @@ def _encoded(image: Image.Image) -> bytes:
     return out.getvalue()
 
 
+def _decoder_scale(width: int, height: int) -> int:
+    """The largest reduction a JPEG decoder makes while decoding (1/2, 1/4, 1/8) that keeps
+    DISPLAY_MIN on the long side; 1 for none."""
+    scale = 1
+    for candidate in (2, 4, 8):
+        if max(width, height) / candidate >= DISPLAY_MIN:
+            scale = candidate
+    return scale
+
+
+def display_size(width: int, height: int) -> tuple[int, int]:
+    """The display variant's size: the decoder's reduction (see _decoder_scale), unless that
+    is still above DISPLAY_MAX; then DISPLAY_MAX on the long side."""
+    scale = _decoder_scale(width, height)
+    # The decoder rounds up, as here.
+    size = (math.ceil(width / scale), math.ceil(height / scale))
+    if max(size) > DISPLAY_MAX:
+        factor = DISPLAY_MAX / max(size)
+        size = (max(1, round(size[0] * factor)), max(1, round(size[1] * factor)))
+    return size
+
+
 def variants_render(data: bytes, *, use_draft: bool = True) -> tuple[bytes, bytes, str]:
     """(display, thumbnail, extension) of a stored, already cleaned original.
 
     For JPEG, `draft` lets the decoder scale by 1/2, 1/4 or 1/8 while decoding, which is
-    what keeps a 12-megapixel photo fast and small in memory (bench/media_variants.py)."""
+    what keeps a 12-megapixel photo fast and small in memory (bench/media_variants.py). The
+    display size is chosen so that this scaling is usually the whole reduction: a phone
+    photo (4000x3000) is decoded straight to its display size (2000x1500), with no
+    resampling pass after it. `use_draft=False` makes the same sizes from a full decode."""
     with Image.open(io.BytesIO(data), formats=PHOTO_FORMATS) as image:
+        target = display_size(*image.size)
         if use_draft and image.format == "JPEG":
-            # Ask for the display size with the photo's own proportions: draft only scales
-            # down while both sides stay at least this large.
-            factor = DISPLAY_SIZE / max(image.size)
-            if factor < 1:
-                image.draft(
-                    "RGB",
-                    (math.ceil(image.width * factor), math.ceil(image.height * factor)),
-                )
+            # Draft picks the largest reduction that keeps the size asked for: ask for the
+            # rounded-down size, as the decoder's own rounding up may not divide evenly.
+            scale = _decoder_scale(*image.size)
+            image.draft("RGB", (image.width // scale, image.height // scale))
         image.load()
-        # Resized in place: no second full-size copy of the pixels.
-        image.thumbnail((DISPLAY_SIZE, DISPLAY_SIZE), Image.Resampling.LANCZOS, reducing_gap=2.0)
-        display = image.copy()
-    thumbnail = display.copy()
-    # Box-reduce by an integer factor first, then LANCZOS over the last 2x: the same look at
-    # a third of the cost of LANCZOS over the whole step.
-    thumbnail.thumbnail(
-        (THUMBNAIL_SIZE, THUMBNAIL_SIZE), Image.Resampling.LANCZOS, reducing_gap=2.0
-    )
-    extension = "webp" if display.mode == "RGBA" else "jpg"
-    return _encoded(display), _encoded(thumbnail), extension
+        if image.size != target:
+            # Resized in place: no second full-size copy of the pixels.
+            image.thumbnail(target, Image.Resampling.LANCZOS, reducing_gap=2.0)
+        width, height = image.size
+        scale = min(1, THUMBNAIL_SIZE / max(width, height))
+        # Box-reduce by an integer factor first, then LANCZOS over the last 2x: the same look
+        # at a third of the cost of LANCZOS over the whole step. Everything happens inside
+        # `with`, as closing the image frees its pixels: no copies.
+        thumbnail = image.resize(
+            (max(1, round(width * scale)), max(1, round(height * scale))),
+            Image.Resampling.LANCZOS,
+            reducing_gap=2.0,
+        )
+        extension = "webp" if image.mode == "RGBA" else "jpg"
+        return _encoded(image), _encoded(thumbnail), extension
 
 
 def media_make_variants(*, item_id: int) -> None:

@@ -48,9 +48,30 @@ def test_jpeg_is_stored_under_a_random_key_and_gets_variants(personas, media_roo
     assert item.original.endswith(".jpg")
     assert len({item.original, item.display, item.thumbnail}) == 3
     with Image.open(media_root / item.display) as display:
-        assert max(display.size) == services.DISPLAY_SIZE
+        assert display.size == (2048, 1536)  # at most DISPLAY_MAX on the long side
     with Image.open(media_root / item.thumbnail) as thumb:
         assert max(thumb.size) == services.THUMBNAIL_SIZE
+
+
+@pytest.mark.parametrize(
+    ("original", "display"),
+    [
+        ((4000, 3000), (2000, 1500)),  # a phone photo: the decoder's half size, as it is
+        ((3024, 4032), (1512, 2016)),  # upright, 4032 wide sensors
+        ((6000, 4000), (1500, 1000)),  # a quarter still has 1280 on the long side
+        ((2400, 1800), (2048, 1536)),  # no reduction by half fits: at most 2048
+        ((1000, 800), (1000, 800)),  # small photos keep their size
+    ],
+)
+def test_display_sizes_follow_the_decoders_own_scaling(original, display):
+    data = jpeg_bytes(size=original)
+    for use_draft in (True, False):
+        rendered, thumbnail, extension = services.variants_render(data, use_draft=use_draft)
+        with Image.open(io.BytesIO(rendered)) as image:
+            assert image.size == display
+        with Image.open(io.BytesIO(thumbnail)) as image:
+            assert max(image.size) == min(services.THUMBNAIL_SIZE, max(display))
+        assert extension == "jpg"
 
 
 def test_the_item_is_processing_until_the_task_ran(personas, settings, monkeypatch, run):
