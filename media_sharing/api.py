@@ -3,7 +3,14 @@ are fetched through the protected file URLs given in each item."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_field,
+    inline_serializer,
+)
 from rest_framework import generics, serializers, status
 from rest_framework.exceptions import NotFound
 from rest_framework.exceptions import ValidationError as ApiValidationError
@@ -37,6 +44,11 @@ class MediaSerializer(serializers.Serializer):
         if obj.school.allow_photo_download:
             variants += ["original", "download"] if obj.is_photo else ["download"]
         return {v: reverse("media_sharing:file", args=[obj.pk, v]) for v in variants}
+
+
+@extend_schema_field(OpenApiTypes.BINARY)
+class UploadField(serializers.FileField):
+    """A file sent as multipart; the schema says binary (the default would say a URL)."""
 
 
 class RejectionSerializer(serializers.Serializer):
@@ -93,7 +105,7 @@ class MediaUpload(APIView):
             {
                 "group": serializers.IntegerField(required=False),
                 "child": serializers.IntegerField(required=False),
-                "files": serializers.ListField(child=serializers.FileField()),
+                "files": serializers.ListField(child=UploadField()),
             },
         ),
         responses={
@@ -109,7 +121,7 @@ class MediaUpload(APIView):
     def post(self, request):
         group_id, child_id = request.data.get("group"), request.data.get("child")
         if bool(group_id) == bool(child_id):
-            raise ApiValidationError({"group": ["Give either a group or a child."]})
+            raise ApiValidationError({"group": [_("Give either a group or a child.")]})
         try:
             target = (
                 {"group": audience.access_group(request.user, group_id)}

@@ -2,13 +2,7 @@
 
 from django.core.exceptions import ValidationError
 from django.urls import reverse
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import (
-    extend_schema,
-    extend_schema_field,
-    extend_schema_view,
-    inline_serializer,
-)
+from drf_spectacular.utils import extend_schema, extend_schema_view, inline_serializer
 from rest_framework import generics, serializers, status
 from rest_framework.exceptions import NotFound
 from rest_framework.exceptions import ValidationError as ApiValidationError
@@ -16,7 +10,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from media_sharing.api import MediaSerializer
+from media_sharing.api import MediaSerializer, UploadField
 
 from . import selectors, services
 
@@ -65,11 +59,6 @@ class MessageSerializer(serializers.Serializer):
         "current consent of each child tagged in them. Photos still being processed are left "
         "out for families until they are ready.",
     )
-
-
-@extend_schema_field(OpenApiTypes.BINARY)
-class UploadField(serializers.FileField):
-    """A file sent as multipart; the schema says binary (the default would say a URL)."""
 
 
 class MessageWriteSerializer(serializers.Serializer):

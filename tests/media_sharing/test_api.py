@@ -123,3 +123,23 @@ def test_the_schema_describes_the_media_endpoints(personas, login):
     schema = login(personas.teacher_a).get(reverse("api-schema")).content.decode()
     assert "/api/v1/media/upload/" in schema
     assert "Upload photos and videos" in schema
+
+
+@pytest.mark.parametrize("target", [{}, {"group": 1, "child": 1}])
+def test_an_upload_names_exactly_one_group_or_child(personas, login, target):
+    response = login(personas.teacher_a).post(
+        reverse("api-media-upload"), {**target, "files": [upload("a.jpg", jpeg_bytes())]}
+    )
+    assert response.status_code == 400
+    assert response.json()["group"] == [
+        "Geef een groep of een kind op, niet allebei en niet geen van beide."
+    ]
+    assert not MediaItem.objects.exists()
+
+
+def test_the_schema_describes_uploads_as_files():
+    from drf_spectacular.generators import SchemaGenerator
+
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    files = schema["components"]["schemas"]["MediaUploadRequest"]["properties"]["files"]
+    assert files["items"] == {"type": "string", "format": "binary"}
