@@ -16,10 +16,12 @@ from dataclasses import dataclass, field
 from functools import reduce
 
 from django.db.models import (
+    Aggregate,
     Count,
     Exists,
     F,
     IntegerField,
+    JSONField,
     OuterRef,
     Q,
     QuerySet,
@@ -248,6 +250,21 @@ class FeedPage:
     can_post: bool = False
 
 
+class _JSONRows(Aggregate):
+    """The aggregated rows' values as one JSON array of arrays, in PostgreSQL and SQLite:
+    related rows arrive as a column of the main query instead of in a query of their own."""
+
+    output_field = JSONField()
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        template = "JSONB_AGG(JSONB_BUILD_ARRAY(%(expressions)s))"
+        return self.as_sql(compiler, connection, template=template, **extra_context)
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        template = "JSON_GROUP_ARRAY(JSON_ARRAY(%(expressions)s))"
+        return self.as_sql(compiler, connection, template=template, **extra_context)
+
+
 def _count(queryset):
     counted = queryset.order_by().values("post").annotate(n=Count("id")).values("n")
     return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
@@ -261,6 +278,15 @@ _FEED_COLUMNS = {
     "attachment_count": _count(PostAttachment.objects.filter(post=OuterRef("pk"))),
     "author_name": F("author__full_name"),
     "school_name": F("school__name"),
+    # [[group id, name, grade], ...]: every group the post is for.
+    "audience_groups": Subquery(
+        PostAudience.objects.filter(post=OuterRef("pk"))
+        .order_by()
+        .values("post")
+        .annotate(groups=_JSONRows("group_id", "group__name", "group__grade"))
+        .values("groups"),
+        output_field=JSONField(),
+    ),
 }
 
 
@@ -269,12 +295,12 @@ def feed_page(
 ) -> FeedPage:
     """One page of the user's feed, newest first, keyset-paginated on (publish_at, id).
 
-    Four queries whatever the number of posts, comments or reads: the children, the staff
-    roles, the posts (with unread flag, comment and attachment counts, author and school
-    names, and whether they carry photos) and their audience groups; a page with photos adds
+    Three queries whatever the number of posts, comments or reads: the children, the staff
+    roles and the posts (with unread flag, comment and attachment counts, author and school
+    names, their audience groups, and whether they carry photos); a page with photos adds
     media_sharing's fixed consent check (four queries), `with_attachments` (the API lists
-    them; the page only counts them) one more. Related rows are read as plain values, not
-    prefetched into model managers: the page is the busiest one there is.
+    them; the page only counts them) one more. Related rows come as columns, not prefetched
+    into model managers: the page is the busiest one there is.
     """
     # Only the children's own columns: labels take group names from the audience rows.
     children = list(
@@ -314,14 +340,6 @@ def feed_page(
     rows = list(posts[: size + 1])
     has_more = len(rows) > size
     rows = rows[:size]
-    groups_by_post = defaultdict(list)
-    if rows:
-        for post_id, group_id, name in (
-            PostAudience.objects.filter(post_id__in=[post.pk for post in rows])
-            .order_by("group__grade", "group__name")
-            .values_list("post_id", "group_id", "group__name")
-        ):
-            groups_by_post[post_id].append((group_id, name))
     media_by_post = _visible_media_by_post(user, [post.pk for post in rows if post.has_media])
     if with_attachments:
         prefetch_related_objects(rows, "attachments")
@@ -330,9 +348,9 @@ def feed_page(
         children_by_group[kid.group_id].append(kid)
     items = []
     for post in rows:
-        groups = groups_by_post[post.pk]
+        groups = sorted(post.audience_groups or [], key=lambda group: (group[2], group[1]))
         # For the API's serializer, which reads posts only.
-        post.audience_group_ids = [group_id for group_id, _name in groups]
+        post.audience_group_ids = [group_id for group_id, _name, _grade in groups]
         post.visible_media = media_by_post.get(post.pk, [])
         items.append(
             FeedItem(
@@ -340,7 +358,7 @@ def feed_page(
                 unread=not post.is_read,
                 labels=[
                     FeedLabel(name, children_by_group.get(group_id, []))
-                    for group_id, name in groups
+                    for group_id, name, _grade in groups
                     if not children or group_id in children_by_group
                 ],
                 media=post.visible_media,
