@@ -7,6 +7,7 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
+from groups.models import Group
 from messaging import selectors, services
 from messaging.models import Comment, Post, PostAudience, PostRead
 from tests.factories import UserFactory
@@ -87,6 +88,17 @@ def test_cached_feed_cards_follow_every_change(personas, login, post_for):
     personas.parent_a.preferred_language = "en"
     personas.parent_a.save(update_fields=["preferred_language"])
     assert "Former staff member" in client.get(reverse("messaging:feed")).content.decode()
+
+
+def test_a_post_for_two_groups_is_labelled_with_both_in_grade_order(personas, post_for):
+    personas.child_b.guardianships.create(guardian=personas.parent_a)
+    Group.objects.filter(pk=personas.group_a.pk).update(grade=7)
+    Group.objects.filter(pk=personas.group_b.pk).update(grade=2)  # first, though "6b" > "5a"
+    post_for(author=personas.direction, groups=[personas.group_a, personas.group_b], title="Beide")
+    [item] = selectors.feed_page(personas.parent_a).items
+    groups = [personas.group_b, personas.group_a]
+    assert [label.group_name for label in item.labels] == [group.name for group in groups]
+    assert item.post.audience_group_ids == [group.pk for group in groups]
 
 
 def test_filter_per_child(personas, post_for):
