@@ -240,6 +240,29 @@ class FeedItem:
     # The post's photos and videos the viewer may see now (consent checked at this request).
     media: list = field(default_factory=list)
 
+    @property
+    def fingerprint(self) -> tuple:
+        """Everything the feed card shows, as the key of its cached rendering: a changed post,
+        comment count, read state, label or photo is a different card, never a stale one."""
+        post = self.post
+        album = self.media[0].group if self.media else None
+        return (
+            post.pk,
+            post.title,
+            post.body,
+            post.author_name,
+            post.publish_at,
+            post.published,
+            post.is_school_wide,
+            post.school_name,
+            post.comment_count,
+            post.attachment_count,
+            self.unread,
+            [(lab.group_name, [kid.first_name for kid in lab.children]) for lab in self.labels],
+            [(m.pk, m.kind, m.state, m.consent_hidden, m.created_at) for m in self.media],
+            (album.pk, album.name) if album else None,
+        )
+
 
 @dataclass
 class FeedPage:

@@ -110,6 +110,24 @@ def test_the_feed_shows_photos_until_consent_is_withdrawn(
     ]
 
 
+def test_a_cached_feed_card_drops_a_photo_at_once_when_consent_is_withdrawn(
+    personas, login, make_item, all_consent, consent
+):
+    p = personas
+    tagged = make_item(published=False, tags=[p.child_a, p.child_a2])
+    untagged = make_item(published=False)
+    publish(p, [tagged, untagged])
+    client = login(p.parent_a)
+    tagged_url = reverse("media_sharing:file", args=[tagged.pk, "thumbnail"])
+    untagged_url = reverse("media_sharing:file", args=[untagged.pk, "thumbnail"])
+    html = client.get(reverse("messaging:feed")).content.decode()
+    assert tagged_url in html
+    consent(p.multi_school_parent, p.child_a2, "refused")
+    html = client.get(reverse("messaging:feed")).content.decode()
+    assert tagged_url not in html
+    assert untagged_url in html
+
+
 @pytest.mark.parametrize(("posts", "photos"), [(1, 1), (20, 3)])
 def test_the_feed_with_photos_keeps_a_fixed_query_count(
     personas, login, make_item, all_consent, django_assert_num_queries, posts, photos

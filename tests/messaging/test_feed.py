@@ -71,11 +71,19 @@ def test_feed_card_shows_author_school_label_and_counts(personas, login, post_fo
 
 
 def test_cached_feed_cards_follow_every_change(personas, login, post_for):
-    """The card's cached part is keyed by what it shows: edits, a renamed author and another
-    language show at once."""
+    """Cards are cached under what they show: a comment, reading the post, edits, a renamed
+    author and another language show at once."""
     post = post_for(title="Eerste titel", body="Eerste tekst")
     client = login(personas.parent_a)
-    assert "Eerste titel" in client.get(reverse("messaging:feed")).content.decode()
+    html = client.get(reverse("messaging:feed")).content.decode()
+    assert "Eerste titel" in html
+    assert "0 reacties" in html
+    assert "post-unread" in html
+    Comment.objects.create(post=post, author=personas.parent_a, body="Dank!")
+    services.post_mark_read(actor=personas.parent_a, post_ids=[post.pk])
+    html = client.get(reverse("messaging:feed")).content.decode()
+    assert "1 reactie" in html
+    assert "post-unread" not in html
     services.post_update(actor=personas.teacher_a, post=post, title="Nieuwe titel", body="Nu")
     personas.teacher_a.full_name = "Juf Anders"
     personas.teacher_a.save(update_fields=["full_name"])
