@@ -318,18 +318,20 @@ def feed_page(
 ) -> FeedPage:
     """One page of the user's feed, newest first, keyset-paginated on (publish_at, id).
 
-    Three queries whatever the number of posts, comments or reads: the children, the staff
-    roles and the posts (with unread flag, comment and attachment counts, author and school
-    names, their audience groups, and whether they carry photos); a page with photos adds
-    media_sharing's fixed consent check (four queries), `with_attachments` (the API lists
-    them; the page only counts them) one more. Related rows come as columns, not prefetched
+    Two queries whatever the number of posts, comments or reads: the reader's children and
+    staff roles, and the posts (with unread flag, comment and attachment counts, author and
+    school names, their audience groups, and whether they carry photos); a page with photos
+    adds media_sharing's fixed consent check (four queries), `with_attachments` (the API
+    lists them; the page only counts them) one more. Related rows come as columns, not prefetched
     into model managers: the page is the busiest one there is.
     """
     # Only the children's own columns: labels take group names from the audience rows.
-    children = list(
-        group_selectors.children_of_guardian(user).select_related(None).order_by("first_name")
+    scope = group_selectors.reader_scope(user)
+    children, staff_group_ids, led_school_ids = (
+        scope.children,
+        scope.staff_group_ids,
+        scope.led_school_ids,
     )
-    staff_group_ids, led_school_ids = group_selectors.staff_scope(user)
     child = None
     if child_id is not None:
         child = next((c for c in children if str(c.pk) == str(child_id)), None)

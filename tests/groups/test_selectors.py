@@ -98,6 +98,21 @@ def test_role_questions(personas):
     assert not selectors.is_school_leadership(p.teacher_a, p.school)
 
 
+@pytest.mark.parametrize("persona", MATRIX)
+def test_reader_scope_follows_the_rules_of_the_separate_selectors(personas, persona):
+    user = getattr(personas, persona)
+    # A staff member who is also a parent reads as both.
+    if persona == "teacher_a":
+        personas.child_b.guardianships.create(guardian=user)
+    scope = selectors.reader_scope(user)
+    own = selectors.children_of_guardian(user).order_by("first_name", "last_name")
+    assert [(c.pk, c.group_id, c.school_id, c.first_name) for c in scope.children] == [
+        (c.pk, c.group_id, c.school_id, c.first_name) for c in own
+    ]
+    assert scope.staff_group_ids == set(selectors.staffed_groups(user).values_list("id", flat=True))
+    assert scope.led_school_ids == set(selectors.led_schools(user).values_list("id", flat=True))
+
+
 def test_deactivated_user_sees_nothing(personas):
     for user in (personas.teacher_a, personas.admin, personas.parent_a):
         user.is_active = False
@@ -105,6 +120,8 @@ def test_deactivated_user_sees_nothing(personas):
         assert not selectors.visible_groups(user).exists()
         assert not selectors.visible_children(user).exists()
         assert not selectors.is_school_administration(user, personas.school)
+        scope = selectors.reader_scope(user)
+        assert (scope.children, scope.staff_group_ids, scope.led_school_ids) == ([], set(), set())
 
 
 def test_removed_guardianship_removes_access(personas):
