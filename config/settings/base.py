@@ -167,6 +167,10 @@ vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Schoolbrug <noreply@schoolbrug.invalid>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+# Every page reads the session: from the cache, written through to the database. Safe while
+# all web processes share the cache: one process here (runserver, tests); production
+# switches back to plain database sessions unless CACHE_URL gives a shared Redis.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = 60 * 60 * 24 * 14

@@ -49,11 +49,15 @@ if env("AWS_STORAGE_BUCKET_NAME", default=""):
         },
     }
 
-# Shared between the web workers: the navigation's kindgesprek badge is cached and its writers
-# invalidate it, which only works when every worker reads the same cache (Redis). Without
-# CACHE_URL each process keeps its own, and a badge can lag by its cache time (30 s).
+# Shared between the web workers: sessions are read from the cache, and the navigation's
+# kindgesprek badge is cached and its writers invalidate it; both need every worker to read
+# the same cache (Redis). Without CACHE_URL each process keeps its own cache, a badge can lag
+# by its cache time (30 s), and sessions are read from the database on every request.
 if env("CACHE_URL", default=""):
     CACHES["default"] = env.cache("CACHE_URL")  # noqa: F405 -- CACHES comes from base
+else:
+    # A session cached per process would outlive a logout done in another worker.
+    SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 EMAIL_CONFIG = env.email("EMAIL_URL")
 vars().update(EMAIL_CONFIG)

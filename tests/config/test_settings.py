@@ -71,13 +71,23 @@ def test_production_debug_is_off():
 
 
 def test_production_shares_the_cache_between_workers_when_configured():
-    show = "from django.conf import settings; print(settings.CACHES['default']['BACKEND'])"
+    show = (
+        "from django.conf import settings; "
+        "print(settings.CACHES['default']['BACKEND'], settings.SESSION_ENGINE)"
+    )
     shared = _run(
         {**GOOD, "CACHE_URL": "redis://127.0.0.1:6379/1"}, "shell", "--no-imports", "-c", show
     )
-    assert shared.stdout.strip() == "django.core.cache.backends.redis.RedisCache", shared.stderr
+    assert shared.stdout.split() == [
+        "django.core.cache.backends.redis.RedisCache",
+        "django.contrib.sessions.backends.cached_db",
+    ], shared.stderr
+    # Per process, a cached session would outlive a logout done in another worker.
     alone = _run(GOOD, "shell", "--no-imports", "-c", show)
-    assert alone.stdout.strip() == "django.core.cache.backends.locmem.LocMemCache", alone.stderr
+    assert alone.stdout.split() == [
+        "django.core.cache.backends.locmem.LocMemCache",
+        "django.contrib.sessions.backends.db",
+    ], alone.stderr
 
 
 def test_without_broker_tasks_run_inline_and_without_database_url_sqlite():

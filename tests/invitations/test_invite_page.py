@@ -82,7 +82,7 @@ def test_page_query_count_is_constant(personas, login, invite, django_assert_num
         child = ChildFactory(group=personas.group_a)
         invite(personas.admin, f"p{number}@example.org", child=child)
     client = login(personas.teacher_a)
-    # session, user, kindgesprek unread badge, children exist, children (choices), invitations
-    with django_assert_num_queries(6):
+    # user, kindgesprek unread badge, children exist, children (choices), invitations
+    with django_assert_num_queries(5):
         response = client.get(URL)
     assert response.content.decode().count("Verstuurd") == size

@@ -83,7 +83,7 @@ def test_the_album_takes_a_fixed_number_of_queries(
         assert response.status_code == 200
         return response.content.decode().count('class="media-card')
 
-    expected = {"parent_a": 11, "teacher_a": 14}[who]
+    expected = {"parent_a": 10, "teacher_a": 13}[who]
     assert count(expected) == 1
     for _ in range(30):
         make_item(tags=[p.child_a, p.child_a2])

@@ -123,8 +123,8 @@ def test_the_index_takes_a_fixed_number_of_queries(
         GuardianshipFactory(guardian=p.parent_a, child=ChildFactory(group=group))
     client = login(p.parent_a)
     client.get(INDEX)  # the session and the navigation's (cached) kindgesprek badge are warm
-    # Session, user, the children, the worked groups.
-    with django_assert_num_queries(4):
+    # User, the children, the worked groups.
+    with django_assert_num_queries(3):
         html = index_of(client)
     assert len(listed(html)) == children
 

@@ -139,8 +139,8 @@ def test_the_feed_with_photos_keeps_a_fixed_query_count(
         )
     client = login(p.parent_a)
     client.get(reverse("messaging:feed"))  # warm the session and the badge
-    # The feed's own 4, then media_sharing's check: the tags, the consent ledger (2), items.
-    with django_assert_num_queries(8):
+    # The feed's own 3, then media_sharing's check: the tags, the consent ledger (2), items.
+    with django_assert_num_queries(7):
         response = client.get(reverse("messaging:feed"))
     assert response.content.count(b'class="media-thumb"') == min(posts, 20) * photos
 

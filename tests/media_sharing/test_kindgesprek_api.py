@@ -194,7 +194,7 @@ def test_the_message_list_keeps_a_fixed_query_count(
     client.get(url)
     # The same for 1 message with 1 photo as for 6 with 12: the photos are one fixed
     # media_sharing check for the page, whatever their number.
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         response = client.get(url)
     rows = response.json()["results"]
     assert len(rows) == messages + 1

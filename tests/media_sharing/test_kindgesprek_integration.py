@@ -93,6 +93,6 @@ def test_the_thread_with_photos_keeps_a_fixed_query_count(
     client.get(url)  # also warms the navigation's kindgesprek badge
     # The same count for one photo and for six: media_sharing's check is a fixed number of
     # queries (the has-photos flag is an Exists inside the messages query).
-    with django_assert_num_queries(18):
+    with django_assert_num_queries(17):
         response = client.get(url)
     assert response.content.decode().count('class="media-thumb"') == photos

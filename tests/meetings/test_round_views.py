@@ -265,7 +265,7 @@ def test_booking_page_query_count_does_not_grow(
     client = login(parent)
     url = reverse("meetings:round", args=[meeting_round.pk])
     # The count includes the navigation's kindgesprek unread badge, as on every page.
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         response = client.get(url)
     assert response.status_code == 200
 

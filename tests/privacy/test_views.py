@@ -159,7 +159,7 @@ def test_child_page_query_count_is_fixed(
             personas.parent_a, personas.child_a, purposes["group"], ("granted", "refused")[i % 2]
         )
     client = login(personas.parent_a)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         response = client.get(_page(personas.child_a))
     assert response.status_code == 200
 
@@ -195,6 +195,6 @@ def test_index_query_count_is_fixed(personas, purposes, login, django_assert_num
         GuardianshipFactory(guardian=teacher, child=ChildFactory(group=personas.group_a))
         ChildFactory(group=personas.group_b)
     client = login(teacher)
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(9):
         response = client.get(reverse("privacy-index"))
     assert response.status_code == 200
