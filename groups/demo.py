@@ -141,12 +141,28 @@ ADULT_NAMES = [
     "Marloes",
 ]
 
-CONDUCT = (
-    "We communicate in a positive, constructive, realistic and meaningful way. No swearing, "
-    "discrimination, threats or sexual content. Photos and videos stay within Schoolbrug: "
-    "do not share screenshots or recordings on social media. Doubts about a message? Tell "
-    "the teacher."
-)
+# Each school's own code of conduct, in its own words (shared/policies), as parents read it.
+CODE_OF_CONDUCT = {
+    "lindeboom": (
+        "Wij verwachten dat alle gebruikers van Schoolbrug op een positieve, opbouwende, "
+        "realistische en zinvolle manier communiceren. Er worden geen negatieve berichten en/of "
+        "anderszins schadelijke (beeld)materialen geplaatst die nadelig kunnen zijn voor "
+        "individuele leerlingen en de school. Schelden, discrimineren, bedreigen en seksueel "
+        "getinte communicatie zijn op geen enkele manier geoorloofd.\n\n"
+        "Alle rechten van tekst en beeld liggen bij de school. Het delen van screenshots van "
+        "foto's of het plaatsen van filmpjes uit Schoolbrug op sociale media is niet "
+        "toegestaan. Twijfelt u over iets wat u ziet? Meld het bij de leerkracht."
+    ),
+    "zeester": (
+        "Wij verwachten van alle gebruikers dat ze er een positieve, opbouwende, realistische "
+        "en zinvolle manier van communiceren op na houden. Schelden, discrimineren, bedreigen "
+        "en seksueel getinte communicatie zijn op geen enkele wijze geoorloofd.\n\n"
+        "Alle rechten van tekst en beeld liggen bij de school. De informatie blijft binnen de "
+        "afgesloten omgeving van Schoolbrug en wordt niet gedeeld op andere sociale media. "
+        "Twijfelt u over de geschiktheid van een bericht? Meld het bij de leerkracht en de "
+        "directie. Voor dringende zaken belt u de school."
+    ),
+}
 
 
 @dataclass(frozen=True)
@@ -174,7 +190,7 @@ DEMO_LOGINS = [
 def demo_schools():
     """The two schools' policies as data (fictional names, real rules). Both have staff
     reachable 08:00–16:30 and group messages and the digest on Friday."""
-    shared = {"code_of_conduct": CONDUCT, "planned_absence_notice_days": 1}
+    shared = {"planned_absence_notice_days": 1}
     return [
         School(
             name="Kindcentrum De Lindeboom",
@@ -184,6 +200,7 @@ def demo_schools():
             absence_mode=School.AbsenceMode.PHONE,
             absence_cutoff=datetime.time(8, 30),
             allow_portrait_photos=True,
+            code_of_conduct=CODE_OF_CONDUCT["lindeboom"],
             **shared,
         ),
         School(
@@ -194,6 +211,9 @@ def demo_schools():
             absence_mode=School.AbsenceMode.APP,
             absence_cutoff=datetime.time(8, 15),
             allow_portrait_photos=False,
+            code_of_conduct=CODE_OF_CONDUCT["zeester"],
+            # "Something personal once a week" is the other school's aim, not this one's.
+            personal_message_coach=False,
             **shared,
         ),
     ]

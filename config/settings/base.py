@@ -27,6 +27,8 @@ INSTALLED_APPS = [
     "messaging",
     "absences",
     "meetings",
+    # Rightmost: the demo's content is written through every app above.
+    "demo",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -1,43 +1,61 @@
-from django.core.management import call_command
+"""The demo's people: two schools after the two policies, their groups and families."""
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
 
 from accounts.models import User
+from groups import demo
 from groups.demo import DEMO_LOGINS
 from groups.models import Child, Group, Guardianship, School, StaffMembership
 
-
-def _counts():
-    return tuple(
-        model.objects.count()
-        for model in (School, Group, Child, User, Guardianship, StaffMembership)
-    )
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 
 
-def test_seed_demo_twice_changes_nothing(db, capsys):
-    call_command("seed_demo")
-    first = _counts()
-    call_command("seed_demo")
-    assert _counts() == first
-    output = capsys.readouterr().out
-    for login in DEMO_LOGINS:
-        assert login.email in output
+@pytest.fixture
+def seeded(db):
+    # People only (groups.demo): these tests are about who is there, not about content.
+    with time_machine.travel(datetime(2026, 11, 18, 10, 30, tzinfo=AMSTERDAM), tick=False):
+        assert demo.seed_demo()
+    return True
 
 
-def test_seed_demo_matches_the_policies(db):
-    call_command("seed_demo")
+def test_people_are_created_once(seeded):
+    counts = [m.objects.count() for m in (School, Group, Child, User, Guardianship)]
+    with time_machine.travel(datetime(2026, 11, 19, 9, 0, tzinfo=AMSTERDAM), tick=False):
+        assert not demo.seed_demo()
+    assert [m.objects.count() for m in (School, Group, Child, User, Guardianship)] == counts
+
+
+def test_seed_demo_matches_the_policies(seeded):
     phone, app = School.objects.get(slug="lindeboom"), School.objects.get(slug="zeester")
     assert phone.absence_mode == "phone"
     assert app.absence_mode == "app"
     assert app.absence_cutoff.strftime("%H:%M") == "08:15"
     assert app.planned_absence_notice_days == 1
     assert not app.allow_portrait_photos
+    # Something personal every week is the kindcentrum's aim, not the other school's.
+    assert phone.personal_message_coach
+    assert not app.personal_message_coach
     for school in (phone, app):
         assert school.groups.count() == 7
+        assert set(school.groups.values_list("school_year", flat=True)) == {2026}
         for group in school.groups.all():
             assert 20 <= group.children.count() <= 28
 
 
-def test_seed_demo_has_the_promised_families(db):
-    call_command("seed_demo")
+def test_codes_of_conduct_are_the_schools_own_dutch_words(seeded):
+    phone, app = School.objects.get(slug="lindeboom"), School.objects.get(slug="zeester")
+    assert "positieve, opbouwende, realistische en zinvolle" in phone.code_of_conduct
+    assert "screenshots" in phone.code_of_conduct
+    assert "sociale media" in app.code_of_conduct
+    assert "belt u de school" in app.code_of_conduct
+    assert phone.code_of_conduct != app.code_of_conduct
+
+
+def test_seed_demo_has_the_promised_families(seeded):
     # Every demo login exists and every child has a guardian.
     assert User.objects.filter(email__in=[d.email for d in DEMO_LOGINS]).count() == len(DEMO_LOGINS)
     assert not Child.objects.filter(guardianships__isnull=True).exists()
