@@ -325,7 +325,10 @@ def scene_jpeg(scene: str, seed: int, caption: str) -> bytes:
     DRAWERS[scene](draw, rng)
     if caption:
         draw.rectangle([0, HEIGHT - 110, WIDTH, HEIGHT], fill=(0, 0, 0))
-        draw.text((40, HEIGHT - 90), caption, font=_font(60), fill=(255, 255, 255))
+        font = _font(60)
+        # Centred: feeds show a square crop of the middle of the picture.
+        left = (WIDTH - draw.textlength(caption, font=font)) / 2
+        draw.text((left, HEIGHT - 90), caption, font=font, fill=(255, 255, 255))
     out = io.BytesIO()
     image.save(out, format="JPEG", quality=85)
     return out.getvalue()
