@@ -359,19 +359,34 @@ def access_attachment(user, key) -> Attachment:
 
 def staff_hours(user, school) -> dict[int, tuple[datetime.time, datetime.time] | None]:
     """Reading hours per ISO weekday: the person's own, or the school's on their workdays."""
-    rows = list(StaffAvailability.objects.filter(user=user, school=school))
-    if rows:
-        hours = dict.fromkeys(range(1, 8))
-        for row in rows:
-            hours[row.weekday] = (row.start, row.end) if row.start else None
-        return hours
-    membership = StaffMembership.objects.filter(user=user, school=school).first()
-    workdays = membership.workdays if membership else school.staff_workdays
-    workdays = [day for day in workdays if day in school.staff_workdays]
-    return {
-        day: (school.staff_hours_start, school.staff_hours_end) if day in workdays else None
-        for day in range(1, 8)
-    }
+    return staff_hours_of([user], school)[user.pk]
+
+
+def staff_hours_of(people, school) -> dict[int, dict]:
+    """`staff_hours` for several people at once, in two queries however many there are, so
+    a page costs the same whether the first of them happens to be reading right now."""
+    ids = [person.pk for person in people]
+    own = defaultdict(dict)
+    for row in StaffAvailability.objects.filter(user_id__in=ids, school=school):
+        own[row.user_id][row.weekday] = (row.start, row.end) if row.start else None
+    workdays_of = dict(
+        StaffMembership.objects.filter(user_id__in=ids, school=school).values_list(
+            "user_id", "workdays"
+        )
+    )
+    hours = {}
+    for pk in ids:
+        if pk in own:
+            hours[pk] = {day: own[pk].get(day) for day in range(1, 8)}
+            continue
+        workdays = workdays_of.get(pk, school.staff_workdays)
+        hours[pk] = {
+            day: (school.staff_hours_start, school.staff_hours_end)
+            if day in workdays and day in school.staff_workdays
+            else None
+            for day in range(1, 8)
+        }
+    return hours
 
 
 def next_reading_moment(hours, school, now) -> datetime.datetime | None:
@@ -419,9 +434,11 @@ def availability_notice(child, *, now=None) -> AvailabilityNotice:
     """Shown to a parent when none of the child's group staff reads messages right now."""
     now = now or timezone.now()
     school = child.group.school
+    people = list(staff_recipients(child))
+    hours = staff_hours_of(people, school)
     unavailable = []
-    for person in staff_recipients(child):
-        moment = next_reading_moment(staff_hours(person, school), school, now)
+    for person in people:
+        moment = next_reading_moment(hours[person.pk], school, now)
         if moment == now:
             return AvailabilityNotice(unavailable=[], phone=school.administration_phone)
         if moment is not None:

@@ -208,10 +208,10 @@ def _notifications_plan(message, child, *, now) -> list[int]:
                 MessageNotification(message=message, recipient=person, due_at=message.sent_at)
             )
     else:
-        for person in selectors.staff_recipients(child).exclude(pk=message.author_id):
-            moment = selectors.next_reading_moment(
-                selectors.staff_hours(person, school), school, now
-            )
+        people = list(selectors.staff_recipients(child).exclude(pk=message.author_id))
+        hours = selectors.staff_hours_of(people, school)
+        for person in people:
+            moment = selectors.next_reading_moment(hours[person.pk], school, now)
             rows.append(
                 MessageNotification(message=message, recipient=person, due_at=moment or now)
             )
