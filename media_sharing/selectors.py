@@ -24,8 +24,9 @@ from django.db.models import (
     Sum,
     Value,
 )
-from django.db.models.functions import Coalesce, Now
+from django.db.models.functions import Coalesce
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -39,7 +40,9 @@ from .models import MediaItem, MediaTag
 def _guardian_q(user) -> Q:
     children = audience.children_of_guardian(user).values("id")
     groups = audience.children_of_guardian(user).values("group_id")
-    return Q(published_at__lte=Now(), state=MediaItem.State.READY) & (
+    # The application's clock, not the database's NOW(): the two must never disagree about
+    # whether a scheduled post is out yet (and tests freeze only the application's).
+    return Q(published_at__lte=timezone.now(), state=MediaItem.State.READY) & (
         Q(group_id__in=groups) | Q(child_id__in=children)
     )
 
@@ -53,7 +56,7 @@ def _leadership_q(user) -> Q:
     # Direction and administration see the school's group photos once shared, not the
     # children's private threads and not drafts.
     return Q(
-        published_at__lte=Now(),
+        published_at__lte=timezone.now(),
         group__isnull=False,
         school_id__in=audience.led_schools(user).values("id"),
     )
