@@ -4,11 +4,13 @@ import os
 import threading
 import time
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from django.db import connection
 
 from groups.models import StaffMembership
+from tests import clock
 from tests.factories import (
     PASSWORD,
     ChildFactory,
@@ -30,6 +32,119 @@ def require_postgres():
         if REQUIRE_SERVICES:
             pytest.fail(message)
         pytest.skip(message)  # REQUIRE_SERVICES is off: a laptop without PostgreSQL
+
+
+# --- The clock (see tests/clock.py) ----------------------------------------------------------
+
+
+def pytest_addoption(parser):
+    group = parser.getgroup("clock", "the suite's frozen clock")
+    group.addoption(
+        "--clock-record",
+        metavar="DIR",
+        help="write the ids of the tests that read the clock from our code into DIR",
+    )
+    group.addoption(
+        "--clock-sweep",
+        metavar="DIR",
+        help="run the tests recorded in DIR at every sweep moment (see tests/clock.py)",
+    )
+
+
+def pytest_generate_tests(metafunc):
+    if not metafunc.config.getoption("clock_sweep"):
+        return
+    # A test that fixes its own moment (@pytest.mark.clock) is explicit about time and is
+    # not swept; only tests living on the suite's default moment are.
+    if not metafunc.definition.get_closest_marker("clock"):
+        metafunc.parametrize(
+            "clock_moment", clock.SWEEP, ids=[m.name for m in clock.SWEEP], indirect=True
+        )
+
+
+def _unswept_id(item) -> str:
+    """The id the recording run saw: this item's id without its sweep moment."""
+    moment = item.callspec.params["clock_moment"].name
+    head = item.nodeid[: -len(moment) - 2]
+    return head if item.nodeid.endswith(f"[{moment}]") else head + "]"
+
+
+def pytest_collection_modifyitems(config, items):
+    folder = config.getoption("clock_sweep")
+    if not folder:
+        return
+    if not Path(folder).is_dir():
+        raise pytest.UsageError(f"--clock-sweep: nothing recorded in {folder} (--clock-record)")
+    readers = {
+        line
+        for path in Path(folder).glob("*.txt")
+        for line in path.read_text().splitlines()
+        if line
+    }
+    keep, drop = [], []
+    for item in items:
+        swept = "clock_moment" in getattr(getattr(item, "callspec", None), "params", {})
+        (keep if swept and _unswept_id(item) in readers else drop).append(item)
+    items[:] = keep
+    config.hook.pytest_deselected(items=drop)
+
+
+def pytest_configure(config):
+    config.clock_readers = set()
+    if config.getoption("clock_sweep"):
+        # Read when test modules are imported (clock.examples), in xdist's workers too.
+        os.environ["SCHOOLBRUG_CLOCK_SWEEP"] = "1"
+
+
+def pytest_sessionfinish(session):
+    folder = session.config.getoption("clock_record")
+    if not folder:
+        return
+    worker = getattr(session.config, "workerinput", {}).get("workerid", "main")
+    Path(folder).mkdir(parents=True, exist_ok=True)
+    readers = sorted(session.config.clock_readers)
+    (Path(folder) / f"{worker}.txt").write_text("".join(f"{r}\n" for r in readers))
+
+
+@pytest.fixture
+def clock_moment(request):
+    """The moment this test runs at: its own (@pytest.mark.clock(aware datetime)), a sweep
+    moment, or the suite's default."""
+    moment = getattr(request, "param", None) or clock.default_moment()
+    marker = request.node.get_closest_marker("clock")
+    return moment.moved_to(marker.args[0]) if marker else moment
+
+
+@pytest.fixture(autouse=True)
+def clock_now(request, clock_moment):
+    """Every test runs at a fixed moment (ticking on from there), never the machine's."""
+    with clock.frozen_at(clock_moment) as frozen:
+        yield frozen
+    if frozen.spy.read:
+        request.config.clock_readers.add(request.node.nodeid)
+
+
+def xdist_index() -> int:
+    """Which of pytest-xdist's test processes this is (0 without xdist)."""
+    return int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw"))
+
+
+def redis_test_db() -> int:
+    """A Redis database number of this test process's own, counted down from the last of
+    Redis's sixteen so it never meets the broker's and cache's low numbers."""
+    index = xdist_index()
+    if index > 7:
+        raise RuntimeError("more than 8 test processes would share Redis databases")
+    return 15 - index
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _private_media_root(tmp_path_factory):
+    """Uploads land in a folder of this test process's own, never in the checkout's media/
+    and never in another xdist worker's; a test may still point MEDIA_ROOT elsewhere."""
+    from django.conf import settings
+
+    settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
 
 
 @pytest.fixture(autouse=True)

@@ -2,8 +2,16 @@ import datetime
 
 import factory
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
-from groups.models import Child, Group, Guardianship, School, StaffMembership
+from groups.models import (
+    Child,
+    Group,
+    Guardianship,
+    School,
+    StaffMembership,
+    school_year_for,
+)
 
 PASSWORD = "correct-horse-battery"
 
@@ -23,6 +31,11 @@ class UserFactory(factory.django.DjangoModelFactory):
             obj.save()
 
 
+def current_school_year() -> int:
+    """The school year of the test's (frozen) today."""
+    return school_year_for(timezone.localdate())
+
+
 class SchoolFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = School
@@ -40,7 +53,8 @@ class GroupFactory(factory.django.DjangoModelFactory):
 
     school = factory.SubFactory(SchoolFactory)
     name = factory.Sequence(lambda n: f"Groep {n}")
-    school_year = 2026
+    # As the app would create it: in the school year of the test's (frozen) today.
+    school_year = factory.LazyFunction(current_school_year)
     grade = 5
 
 

@@ -17,3 +17,8 @@ STORAGES = {
 }
 # Static files come from the finders in tests; there is no collectstatic output to scan.
 WHITENOISE_AUTOREFRESH = True
+# Tests run on a frozen clock (tests/clock.py) and travel: a test may log in on the suite's
+# March morning and act on a November evening, and the browser's cookie jar keeps the
+# machine's own time. How long a session lasts is not what they test.
+SESSION_COOKIE_AGE = 60 * 60 * 24 * 365 * 30
+CSRF_COOKIE_AGE = None

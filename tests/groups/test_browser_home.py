@@ -1,9 +1,9 @@
 """In a real browser, with the demo data: people log in and see what is theirs."""
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 
+from groups import demo as demo_people
 from groups.demo import DEMO_PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -11,7 +11,9 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture
 def demo(transactional_db):
-    call_command("seed_demo")
+    # The people only: these pages show who is whose, and the content (tests/demo) would
+    # cost a quarter of a minute per test.
+    demo_people.seed_demo()
 
 
 def test_demo_parent_sees_their_childrens_groups(demo, page, browser_login):

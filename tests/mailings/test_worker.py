@@ -9,7 +9,6 @@ import os
 import signal
 import socket
 import subprocess
-import sys
 import threading
 import time
 import uuid
@@ -24,7 +23,8 @@ from django.db import connection
 
 from mailings import services
 from mailings.models import MailDelivery
-from tests.conftest import REQUIRE_SERVICES, require_postgres
+from tests import clock
+from tests.conftest import REQUIRE_SERVICES, redis_test_db, require_postgres
 from tests.factories import UserFactory
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -59,8 +59,9 @@ def _broker_url():
         if REQUIRE_SERVICES:
             pytest.fail("CELERY_BROKER_URL must point at Redis")
         pytest.skip("needs Redis (CELERY_BROKER_URL)")  # REQUIRE_SERVICES is off: a laptop
-    # A database of its own, so stale messages of other runs never reach this worker.
-    return url.rsplit("/", 1)[0] + "/14"
+    # A database of its own per test process (pytest-xdist runs several), so stale messages
+    # of other runs never reach this worker and no other process flushes it.
+    return url.rsplit("/", 1)[0] + f"/{redis_test_db()}"
 
 
 def _database_url():
@@ -71,19 +72,19 @@ def _database_url():
 
 def _start_worker(env):
     return subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "config",
-            "worker",
-            "--pool=solo",
-            "--without-gossip",
-            "--without-mingle",
-            "--without-heartbeat",
-            "--loglevel=WARNING",
-        ],
+        clock.subprocess_python(
+            [
+                "celery",
+                "-A",
+                "config",
+                "worker",
+                "--pool=solo",
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
+                "--loglevel=WARNING",
+            ]
+        ),
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,

@@ -13,6 +13,7 @@ from media_sharing.models import MediaItem, MediaTag, new_storage_key
 from messaging.models import Post, PostAudience, PostMedia
 from privacy import services as privacy_services
 from privacy.models import ConsentPurpose
+from tests import clock
 
 # (child, its guardians who decide); blocked_parent_a receives no communication but is
 # still a guardian whose refusal counts.
@@ -79,7 +80,7 @@ def clients(personas):
 
 
 @settings(
-    max_examples=10,
+    max_examples=clock.examples(10),
     database=None,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],

@@ -47,6 +47,9 @@ def s3(settings):
     }
     settings.MEDIA_SIGNED_URL_SECONDS = 60
     yield endpoint, client
+    # moto keeps its buckets per process, not per server: forget them for the next test.
+    reset = urllib.request.Request(f"{endpoint}/moto-api/reset", method="POST")  # noqa: S310 -- loopback moto
+    urllib.request.urlopen(reset, timeout=10).close()  # noqa: S310 -- loopback moto
     server.stop()
 
 

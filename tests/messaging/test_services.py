@@ -10,7 +10,7 @@ from django.http import Http404
 
 from messaging import selectors, services
 from messaging.models import Comment, Post, PostAttachment, PostAudience, PostRead, Report
-from tests.factories import ChildFactory, GroupFactory, GuardianshipFactory
+from tests.factories import ChildFactory, GroupFactory, GuardianshipFactory, current_school_year
 
 from .conftest import docx_upload, pdf_upload
 
@@ -73,7 +73,7 @@ def test_direction_posts_school_wide_without_reactions(personas, post_for):
 
 
 def test_school_wide_skips_last_years_groups(personas, post_for):
-    GroupFactory(school=personas.school, name="Groep 4a", school_year=2025)
+    GroupFactory(school=personas.school, name="Groep 4a", school_year=current_school_year() - 1)
     post = post_for(author=personas.direction, groups=[], school_wide=True)
     assert set(post.groups.all()) == {personas.group_a, personas.group_b}
 

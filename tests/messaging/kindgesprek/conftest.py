@@ -14,6 +14,10 @@ def at(year, month, day, hour, minute=0):
     return datetime.datetime(year, month, day, hour, minute, tzinfo=AMS)
 
 
+# These tests were written for the week of 23 November 2026 and travel within it; each
+# module lives in that week (pytestmark) so its people and groups are made in that
+# school year.
+THAT_MONDAY = at(2026, 11, 23, 9)
 # Monday 23 November 2026, 10:00: within every default working hour.
 MONDAY_MORNING = at(2026, 11, 23, 10)
 # Monday 23 November 2026, 20:00: after hours; staff next read on Tuesday 08:00.

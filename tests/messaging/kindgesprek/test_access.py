@@ -6,9 +6,11 @@ from django.http import Http404
 
 from messaging.kindgesprek import selectors
 from messaging.kindgesprek.models import Message, Thread
-from tests.factories import GroupFactory, StaffMembershipFactory
+from tests.factories import GroupFactory, StaffMembershipFactory, current_school_year
 
-from .conftest import MONDAY_MORNING
+from .conftest import MONDAY_MORNING, THAT_MONDAY
+
+pytestmark = pytest.mark.clock(THAT_MONDAY)
 
 
 @pytest.fixture
@@ -73,7 +75,9 @@ def test_group_change_moves_access_to_the_new_groups_staff(personas, thread):
 
 
 def test_new_school_year_starts_a_new_thread_and_old_staff_keep_out(personas, thread, send, frozen):
-    next_year = GroupFactory(school=personas.school, name="Groep 6a", school_year=2027)
+    next_year = GroupFactory(
+        school=personas.school, name="Groep 6a", school_year=current_school_year() + 1
+    )
     personas.child_a.group = next_year
     personas.child_a.save()
     teacher_next = StaffMembershipFactory(school=personas.school, groups=[next_year]).user

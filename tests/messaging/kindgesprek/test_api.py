@@ -4,7 +4,9 @@ from rest_framework.test import APIClient
 
 from messaging.kindgesprek.models import Message, MessageRead
 
-from .conftest import MONDAY_MORNING
+from .conftest import MONDAY_MORNING, THAT_MONDAY
+
+pytestmark = pytest.mark.clock(THAT_MONDAY)
 
 
 @pytest.fixture

@@ -8,7 +8,9 @@ from django.urls import reverse
 
 from messaging.kindgesprek import selectors, services
 
-from .conftest import MONDAY_EVENING
+from .conftest import MONDAY_EVENING, THAT_MONDAY
+
+pytestmark = pytest.mark.clock(THAT_MONDAY)
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,9 @@ import pytest
 import time_machine
 from playwright.sync_api import expect
 
-from .conftest import MONDAY_EVENING, at
+from .conftest import MONDAY_EVENING, THAT_MONDAY, at
+
+pytestmark = pytest.mark.clock(THAT_MONDAY)
 
 pytestmark = pytest.mark.browser
 

@@ -4,7 +4,9 @@ from django.core import mail
 from messaging.kindgesprek import selectors, services, tasks
 from messaging.kindgesprek.models import PersonalMessageCoachRun
 
-from .conftest import MONDAY_MORNING, at
+from .conftest import MONDAY_MORNING, THAT_MONDAY, at
+
+pytestmark = pytest.mark.clock(THAT_MONDAY)
 
 
 def test_coach_figures_per_child(personas, send, frozen):

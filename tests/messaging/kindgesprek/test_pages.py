@@ -11,7 +11,9 @@ from messaging.kindgesprek import selectors
 from messaging.kindgesprek.models import Message, MessageRead, StaffAvailability, Thread
 from tests.factories import ChildFactory, GuardianshipFactory
 
-from .conftest import MONDAY_EVENING, MONDAY_MORNING, at
+from .conftest import MONDAY_EVENING, MONDAY_MORNING, THAT_MONDAY, at
+
+pytestmark = pytest.mark.clock(THAT_MONDAY)
 
 
 @pytest.fixture

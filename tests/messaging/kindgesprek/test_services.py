@@ -18,7 +18,9 @@ from messaging.kindgesprek.models import (
     Thread,
 )
 
-from .conftest import MONDAY_EVENING, MONDAY_MORNING, at
+from .conftest import MONDAY_EVENING, MONDAY_MORNING, THAT_MONDAY, at
+
+pytestmark = pytest.mark.clock(THAT_MONDAY)
 
 UTC = datetime.UTC
 
