@@ -494,16 +494,20 @@ def consent_withdrawal_schedule(*, child_id: int, purpose_code: str) -> None:
 def notify_hidden_media(*, child_id: int, purpose_code: str) -> int:
     """Tell the staff of each group whose shared photos a withdrawal now hides. Returns the
     number of e-mails sent. The e-mail links to the album; it never embeds a photo."""
-    child = Child.objects.select_related("school").filter(pk=child_id).first()
-    if child is None or privacy.child_may_be_shown(child, purpose_code):
-        return 0
-    hidden = (
+    # The shared photos first: most refusals (a registration form, a child never in a
+    # photo) hide nothing, and then the ledger need not be asked at all.
+    hidden = list(
         MediaItem.objects.filter(
-            tags__child=child, purpose_code=purpose_code, published_at__isnull=False
+            tags__child_id=child_id, purpose_code=purpose_code, published_at__isnull=False
         )
         .exclude(group__isnull=True)
         .values_list("group_id", flat=True)
     )
+    if not hidden:
+        return 0
+    child = Child.objects.select_related("school").filter(pk=child_id).first()
+    if child is None or privacy.child_may_be_shown(child, purpose_code):
+        return 0
     per_group = {}
     for group_id in hidden:
         per_group[group_id] = per_group.get(group_id, 0) + 1
