@@ -11,7 +11,8 @@ PORT ?= 8000
 # uv installs the same pinned set as pip would, in a quarter of the time.
 UV_VERSION := 0.9.9
 # Test processes: one per core (pytest-xdist), each with its own database, Redis database
-# number and media folder (tests/conftest.py).
+# number and media folder (tests/conftest.py). worksteal: a few tests take half a minute
+# (the demo, the real workers), and an idle process takes work from a busy one.
 TEST_WORKERS ?= auto
 # Where the suite records which tests read the clock, for the clock sweep (tests/clock.py).
 CLOCK_DIR := .pytest-clock
@@ -38,13 +39,15 @@ test: $(STAMP) messages-compile
 	$(PY) -m ruff format --check .
 	$(PY) manage.py makemigrations --check --dry-run
 	rm -rf $(CLOCK_DIR)
-	$(PY) -m pytest -n $(TEST_WORKERS) --durations=15 --clock-record=$(CLOCK_DIR) $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist worksteal --durations=15 --clock-record=$(CLOCK_DIR) \
+		$(PYTEST_ARGS)
 	$(MAKE) --no-print-directory clock-sweep
 
 # Exit 5 is pytest's "no tests": a selection (PYTEST_ARGS) in which the app never read the
 # clock has nothing to sweep.
 clock-sweep: $(STAMP) messages-compile
-	$(PY) -m pytest -n $(TEST_WORKERS) --durations=5 --clock-sweep=$(CLOCK_DIR) $(PYTEST_ARGS) \
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist worksteal --durations=5 --clock-sweep=$(CLOCK_DIR) \
+		$(PYTEST_ARGS) \
 		|| test $$? -eq 5
 
 lint: $(STAMP)
