@@ -42,7 +42,7 @@ def pytest_addoption(parser):
     group.addoption(
         "--clock-record",
         metavar="DIR",
-        help="write the ids of the tests that read the clock from our code into DIR",
+        help="write the ids of the tests in which the app or the test read the clock into DIR",
     )
     group.addoption(
         "--clock-sweep",
