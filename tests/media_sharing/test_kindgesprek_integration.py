@@ -7,6 +7,7 @@ import zoneinfo
 import pytest
 import time_machine
 from django.urls import reverse
+from django.utils import timezone
 
 from media_sharing.models import MediaItem
 from messaging.models import Message, MessageMedia, Thread
@@ -14,8 +15,14 @@ from messaging.models import Message, MessageMedia, Thread
 from .conftest import jpeg_bytes, stored_files, upload
 
 AMS = zoneinfo.ZoneInfo("Europe/Amsterdam")
-TUESDAY_MORNING = datetime.datetime(2026, 3, 10, 11, 0, tzinfo=AMS)
-TUESDAY_EVENING = datetime.datetime(2026, 3, 10, 20, 0, tzinfo=AMS)
+
+
+def next_school_day_at(hour):
+    """A weekday after today (whatever today the test runs on), at an hour in Amsterdam."""
+    day = timezone.localdate() + datetime.timedelta(days=1)
+    while day.isoweekday() > 5:
+        day += datetime.timedelta(days=1)
+    return datetime.datetime.combine(day, datetime.time(hour), tzinfo=AMS)
 
 
 def send(client, child, body="Ons weekend!", photos=()):
@@ -102,7 +109,8 @@ def test_the_thread_with_photos_keeps_a_fixed_query_count(
     # queries (the has-photos flag is an Exists inside the messages query). The same count
     # in and out of staff hours too: the parent's "read later" notice asks every staff
     # member's hours at once, not one by one until somebody is reading.
-    for moment, staff_reading in ((TUESDAY_MORNING, True), (TUESDAY_EVENING, False)):
+    # After the messages were sent, on a school day: in staff hours, and in the evening.
+    for moment, staff_reading in ((next_school_day_at(11), True), (next_school_day_at(20), False)):
         with time_machine.travel(moment, tick=False):
             client.get(url)  # also warms the navigation's kindgesprek badge (30 s)
             with django_assert_num_queries(15):
