@@ -63,10 +63,13 @@ def pytest_generate_tests(metafunc):
 
 
 def _unswept_id(item) -> str:
-    """The id the recording run saw: this item's id without its sweep moment."""
+    """The id the recording run saw: this item's id without its sweep moment, which may
+    stand anywhere among the test's own parameters ("[1-monday-0755]", "[monday-0755-1]")."""
     moment = item.callspec.params["clock_moment"].name
-    head = item.nodeid[: -len(moment) - 2]
-    return head if item.nodeid.endswith(f"[{moment}]") else head + "]"
+    inner = item.callspec.id
+    head = item.nodeid[: len(item.nodeid) - len(inner) - 2]
+    rest = [part for part in f"-{inner}-".split(f"-{moment}-", 1) if part.strip("-")]
+    return f"{head}[{'-'.join(part.strip('-') for part in rest)}]" if rest else head
 
 
 def pytest_collection_modifyitems(config, items):

@@ -36,16 +36,23 @@ def test_the_sweep_sees_the_app_and_the_tests_read_the_clock_not_libraries():
         assert frozen.spy.read
 
 
-def test_a_sweep_item_is_matched_to_the_id_the_recording_run_saw():
+@pytest.mark.parametrize(
+    ("swept", "recorded"),
+    [
+        ("[{m}]", ""),
+        ("[2-{m}]", "[2]"),
+        ("[{m}-2]", "[2]"),
+        ("[a-b-{m}-c-d]", "[a-b-c-d]"),
+    ],
+)
+def test_a_sweep_item_is_matched_to_the_id_the_recording_run_saw(swept, recorded):
     moment = clock.SWEEP[0]
-
-    def item(nodeid):
-        return SimpleNamespace(
-            nodeid=nodeid, callspec=SimpleNamespace(params={"clock_moment": moment})
-        )
-
-    assert _unswept_id(item(f"tests/a.py::test_x[{moment.name}]")) == "tests/a.py::test_x"
-    assert _unswept_id(item(f"tests/a.py::test_x[2-{moment.name}]")) == "tests/a.py::test_x[2]"
+    inner = swept.format(m=moment.name)[1:-1]
+    item = SimpleNamespace(
+        nodeid=f"tests/a.py::test_x[{inner}]",
+        callspec=SimpleNamespace(id=inner, params={"clock_moment": moment}),
+    )
+    assert _unswept_id(item) == f"tests/a.py::test_x{recorded}"
 
 
 @pytest.mark.clock(datetime.datetime(2031, 5, 6, 7, 8, tzinfo=clock.SCHOOL_TZ))

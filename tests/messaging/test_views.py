@@ -173,7 +173,11 @@ def test_schedule_field_is_school_time(login, personas):
     ],
 )
 def test_bad_compose_input_shows_dutch_message_and_saves_nothing(login, personas, data, message):
-    data.setdefault("groups", [personas.group_a.pk])
+    # The parameters are shared by every run of this test (the clock sweep runs it again):
+    # a copy per run, and each file read from its start.
+    data = {"groups": [personas.group_a.pk], **data}
+    for upload in data.get("attachments", []):
+        upload.seek(0)
     response = login(personas.teacher_a).post(reverse("messaging:post-create"), data)
     assert response.status_code == 200
     assert message.lower() in response.content.decode().lower()
